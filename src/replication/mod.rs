@@ -1,0 +1,21 @@
+//! The six replication operations: models, request builders, rule validation
+//! and response parsers.
+
+mod model;
+mod parse;
+mod request;
+mod validate;
+
+pub use model::{
+    Destination, LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
+};
+pub use parse::{
+    parse_get_bucket_replication, parse_get_bucket_replication_location,
+    parse_get_bucket_replication_progress,
+};
+pub use request::{
+    Operation, OssRequest, content_md5, delete_bucket_replication, get_bucket_replication,
+    get_bucket_replication_location, get_bucket_replication_progress, put_bucket_replication,
+    put_bucket_rtc, rule_xml,
+};
+pub use validate::{MAX_PREFIX_BYTES, MAX_PREFIXES, validate_rule};

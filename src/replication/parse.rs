@@ -1,0 +1,224 @@
+//! Parsers for the three XML answers.
+
+use super::model::{
+    Destination, LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
+};
+use crate::error::Error;
+use crate::xml::{Node, parse_document};
+
+fn flag(text: Option<&str>, on: &[&str]) -> Option<bool> {
+    text.filter(|t| !t.is_empty())
+        .map(|t| on.iter().any(|o| t.eq_ignore_ascii_case(o)))
+}
+
+fn texts(node: Option<&Node>, name: &str) -> Vec<String> {
+    node.map(|n| n.children(name).map(|c| c.text.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn rule_from(node: &Node) -> ReplicationRule {
+    let dest = node.child("Destination");
+    let rtc_status = node.child("RTC").and_then(|r| r.string("Status"));
+    ReplicationRule {
+        id: node.string("ID"),
+        destination: Destination {
+            bucket: dest.and_then(|d| d.string("Bucket")).unwrap_or_default(),
+            location: dest.and_then(|d| d.string("Location")).unwrap_or_default(),
+            transfer_type: dest.and_then(|d| d.string("TransferType")),
+        },
+        prefixes: texts(node.child("PrefixSet"), "Prefix"),
+        actions: node
+            .text_of("Action")
+            .map(|a| {
+                a.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        historical_object_replication: flag(
+            node.text_of("HistoricalObjectReplication"),
+            &["enabled"],
+        ),
+        sync_role: node.string("SyncRole"),
+        sse_kms_encrypted_objects: flag(
+            node.child("SourceSelectionCriteria")
+                .and_then(|c| c.child("SseKmsEncryptedObjects"))
+                .and_then(|s| s.text_of("Status")),
+            &["Enabled"],
+        ),
+        replica_kms_key_id: node
+            .child("EncryptionConfiguration")
+            .and_then(|e| e.string("ReplicaKmsKeyID")),
+        rtc: flag(rtc_status.as_deref(), &["enabled", "enabling"]),
+        status: node.string("Status"),
+        rtc_status,
+    }
+}
+
+/// Parses a GetBucketReplication answer (`<ReplicationConfiguration>`, any number of `<Rule>`s).
+pub fn parse_get_bucket_replication(body: &[u8]) -> Result<Vec<ReplicationRule>, Error> {
+    let root = parse_document(body, "ReplicationConfiguration")?;
+    Ok(root.children("Rule").map(rule_from).collect())
+}
+
+/// Parses a GetBucketReplicationLocation answer (`<ReplicationLocation>`).
+pub fn parse_get_bucket_replication_location(body: &[u8]) -> Result<ReplicationLocation, Error> {
+    let root = parse_document(body, "ReplicationLocation")?;
+    Ok(ReplicationLocation {
+        locations: texts(Some(&root), "Location"),
+        transfer_type_constraints: root
+            .child("LocationTransferTypeConstraint")
+            .map(|c| {
+                c.children("LocationTransferType")
+                    .map(|t| LocationTransferType {
+                        location: t.string("Location").unwrap_or_default(),
+                        transfer_types: texts(t.child("TransferTypes"), "Type"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        rtc_locations: texts(root.child("LocationRTCConstraint"), "Location"),
+    })
+}
+
+/// Parses a GetBucketReplicationProgress answer (`<ReplicationProgress>` with one `<Rule>`).
+pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationProgress, Error> {
+    let root = parse_document(body, "ReplicationProgress")?;
+    let rule = root
+        .child("Rule")
+        .ok_or_else(|| Error::parse("<ReplicationProgress> has no <Rule>"))?;
+    let progress = rule.child("Progress");
+    let historical_object = match progress
+        .and_then(|p| p.text_of("HistoricalObject"))
+        .filter(|t| !t.is_empty())
+    {
+        None => None,
+        Some(t) => Some(
+            t.parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .ok_or_else(|| {
+                    Error::parse(format!(
+                        "<HistoricalObject> \"{}\" is not a number",
+                        crate::endpoint::printable(t)
+                    ))
+                })?,
+        ),
+    };
+    Ok(ReplicationProgress {
+        rule: rule_from(rule),
+        historical_object,
+        new_object: progress.and_then(|p| p.string("NewObject")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ReplicationConfiguration>
+  <Rule>
+    <ID>test_replication_1</ID>
+    <PrefixSet><Prefix>source1</Prefix><Prefix>video</Prefix></PrefixSet>
+    <Action>PUT</Action>
+    <Destination><Bucket>destbucket</Bucket><Location>oss-cn-beijing</Location><TransferType>oss_acc</TransferType></Destination>
+    <Status>doing</Status>
+    <HistoricalObjectReplication>enabled</HistoricalObjectReplication>
+    <SyncRole>aliyunramrole</SyncRole>
+    <RTC><Status>enabled</Status></RTC>
+  </Rule>
+  <Rule><ID>b</ID><Destination><Bucket>d2</Bucket><Location>oss-cn-qingdao</Location><Cloud>x</Cloud></Destination>
+    <Status>closing</Status><Action>PUT,DELETE</Action>
+    <SourceSelectionCriteria><SseKmsEncryptedObjects><Status>Enabled</Status></SseKmsEncryptedObjects></SourceSelectionCriteria>
+    <EncryptionConfiguration><ReplicaKmsKeyID>kms-1</ReplicaKmsKeyID></EncryptionConfiguration><Future/></Rule>
+</ReplicationConfiguration>"#;
+
+    #[test]
+    fn get_doc_sample_and_a_second_rule() {
+        let rules = parse_get_bucket_replication(GET.as_bytes()).unwrap();
+        assert_eq!(rules.len(), 2);
+        let r = &rules[0];
+        assert_eq!(r.id.as_deref(), Some("test_replication_1"));
+        assert_eq!(r.prefixes, ["source1", "video"]);
+        assert_eq!(r.actions, ["PUT"]);
+        assert_eq!(r.destination.transfer_type.as_deref(), Some("oss_acc"));
+        assert_eq!(r.status.as_deref(), Some("doing"));
+        assert_eq!(r.historical_object_replication, Some(true));
+        assert_eq!(r.sync_role.as_deref(), Some("aliyunramrole"));
+        assert_eq!(
+            (r.rtc, r.rtc_status.as_deref()),
+            (Some(true), Some("enabled"))
+        );
+        let b = &rules[1];
+        assert_eq!(b.actions, ["PUT", "DELETE"]);
+        assert_eq!(b.sse_kms_encrypted_objects, Some(true));
+        assert_eq!(b.replica_kms_key_id.as_deref(), Some("kms-1"));
+        assert_eq!(
+            (b.rtc, b.historical_object_replication, b.prefixes.len()),
+            (None, None, 0)
+        );
+        assert_eq!(
+            parse_get_bucket_replication(b"<ReplicationConfiguration/>").unwrap(),
+            []
+        );
+    }
+
+    #[test]
+    fn location_doc_sample() {
+        let body = r#"<ReplicationLocation xmlns="x">
+  <Location>oss-cn-beijing</Location><Location>oss-cn-qingdao</Location><Location>oss-cn-hongkong</Location><Location>oss-us-west-1</Location>
+  <LocationTransferTypeConstraint>
+    <LocationTransferType><Location>oss-cn-hongkong</Location><TransferTypes><Type>oss_acc</Type></TransferTypes></LocationTransferType>
+    <LocationTransferType><Location>oss-us-west-1</Location><TransferTypes><Type>oss_acc</Type><Type>internal</Type></TransferTypes></LocationTransferType>
+  </LocationTransferTypeConstraint>
+  <LocationRTCConstraint><Location>oss-cn-beijing</Location><Location>oss-cn-qingdao</Location></LocationRTCConstraint>
+</ReplicationLocation>"#;
+        let l = parse_get_bucket_replication_location(body.as_bytes()).unwrap();
+        assert_eq!(
+            l.locations,
+            [
+                "oss-cn-beijing",
+                "oss-cn-qingdao",
+                "oss-cn-hongkong",
+                "oss-us-west-1"
+            ]
+        );
+        assert_eq!(l.transfer_type_constraints.len(), 2);
+        assert_eq!(l.transfer_type_constraints[1].location, "oss-us-west-1");
+        assert_eq!(
+            l.transfer_type_constraints[1].transfer_types,
+            ["oss_acc", "internal"]
+        );
+        assert_eq!(l.rtc_locations, ["oss-cn-beijing", "oss-cn-qingdao"]);
+    }
+
+    #[test]
+    fn progress_doc_sample_with_stray_whitespace() {
+        let body = "<ReplicationProgress>\n <Rule>\n   <ID>test_replication_1</ID>\n   <Destination><Bucket>target-bucket</Bucket><Location>oss-cn-beijing</Location></Destination>\n   <Status>doing</Status>\n   <Progress><HistoricalObject> 0.85 </HistoricalObject><NewObject>2015-09-24T15:28:14.000Z\n</NewObject></Progress>\n </Rule>\n</ReplicationProgress>";
+        let p = parse_get_bucket_replication_progress(body.as_bytes()).unwrap();
+        assert_eq!(p.historical_object, Some(0.85));
+        assert_eq!(p.new_object.as_deref(), Some("2015-09-24T15:28:14.000Z"));
+        assert_eq!(p.rule.destination.bucket, "target-bucket");
+        let e = parse_get_bucket_replication_progress(b"<ReplicationProgress><Rule><Progress><HistoricalObject>lots</HistoricalObject></Progress></Rule></ReplicationProgress>").unwrap_err();
+        assert_eq!(e.message(), "<HistoricalObject> \"lots\" is not a number");
+        assert_eq!(
+            parse_get_bucket_replication_progress(b"<ReplicationProgress/>")
+                .unwrap_err()
+                .message(),
+            "<ReplicationProgress> has no <Rule>"
+        );
+    }
+
+    #[test]
+    fn wrong_roots_are_named() {
+        let e = parse_get_bucket_replication(b"<ReplicationLocation/>").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "expected root element <ReplicationConfiguration>, got <ReplicationLocation>"
+        );
+        assert_eq!(e.code(), "MalformedResponse");
+    }
+}

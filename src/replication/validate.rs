@@ -1,0 +1,214 @@
+//! Client-side rule checks, run before any request is sent. Each error names the field.
+
+use super::model::ReplicationRule;
+use crate::endpoint::{printable, validate_bucket_name};
+use crate::error::Error;
+
+/// Most prefixes one rule may carry.
+pub const MAX_PREFIXES: usize = 10;
+/// Longest prefix, in UTF-8 bytes.
+pub const MAX_PREFIX_BYTES: usize = 1023;
+/// Actions OSS accepts in `<Action>`.
+const ACTIONS: &[&str] = &["ALL", "PUT", "DELETE", "ABORT"];
+/// Transfer types OSS accepts in `<TransferType>`.
+const TRANSFER_TYPES: &[&str] = &["internal", "oss_acc"];
+
+/// Rejects text XML 1.0 cannot carry (control characters other than tab, LF, CR).
+pub(crate) fn check_xml_text(field: &str, value: &str) -> Result<(), Error> {
+    if let Some(c) = value.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    }) {
+        return Err(Error::invalid(format!(
+            "{field} contains the control character U+{:04X}, which XML cannot carry",
+            c as u32
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a rule ID given to Progress, Delete or RTC calls.
+pub(crate) fn check_rule_id(field: &str, id: &str) -> Result<(), Error> {
+    if id.trim().is_empty() {
+        return Err(Error::invalid(format!("{field} must not be empty")));
+    }
+    check_xml_text(field, id)
+}
+
+/// Validates `rule` for PutBucketReplication.
+pub fn validate_rule(rule: &ReplicationRule) -> Result<(), Error> {
+    if let Some(id) = &rule.id {
+        check_rule_id("rule.id", id)?;
+    }
+    let dest = &rule.destination;
+    if dest.bucket.is_empty() {
+        return Err(Error::invalid("rule.destination.bucket is required"));
+    }
+    validate_bucket_name(&dest.bucket).map_err(|e| e.context("rule.destination.bucket"))?;
+    let region = dest.location.strip_prefix("oss-");
+    if !region.is_some_and(|r| {
+        !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) {
+        return Err(Error::invalid(format!(
+            "rule.destination.location \"{}\" must be a region with the oss- prefix, like oss-cn-beijing",
+            printable(&dest.location)
+        )));
+    }
+    if let Some(t) = &dest.transfer_type {
+        if !TRANSFER_TYPES.contains(&t.as_str()) {
+            return Err(Error::invalid(format!(
+                "rule.destination.transferType \"{}\" must be internal or oss_acc",
+                printable(t)
+            )));
+        }
+    }
+    if rule.prefixes.len() > MAX_PREFIXES {
+        return Err(Error::invalid(format!(
+            "rule.prefixes has {} entries; at most {MAX_PREFIXES} are allowed",
+            rule.prefixes.len()
+        )));
+    }
+    for (i, p) in rule.prefixes.iter().enumerate() {
+        let field = format!("rule.prefixes[{i}]");
+        if p.is_empty() {
+            return Err(Error::invalid(format!("{field} must not be empty")));
+        }
+        if p.len() > MAX_PREFIX_BYTES {
+            return Err(Error::invalid(format!(
+                "{field} is {} bytes long; at most {MAX_PREFIX_BYTES} are allowed",
+                p.len()
+            )));
+        }
+        check_xml_text(&field, p)?;
+    }
+    for (i, a) in rule.actions.iter().enumerate() {
+        if !ACTIONS.contains(&a.as_str()) {
+            return Err(Error::invalid(format!(
+                "rule.actions[{i}] \"{}\" must be one of ALL, PUT, DELETE, ABORT",
+                printable(a)
+            )));
+        }
+    }
+    if let Some(role) = &rule.sync_role {
+        if role.trim().is_empty() {
+            return Err(Error::invalid("rule.syncRole must not be empty when given"));
+        }
+        check_xml_text("rule.syncRole", role)?;
+    }
+    let kms_filter = rule.sse_kms_encrypted_objects == Some(true);
+    match &rule.replica_kms_key_id {
+        Some(_) if !kms_filter => {
+            return Err(Error::invalid(
+                "rule.replicaKmsKeyId is only allowed together with sseKmsEncryptedObjects: true",
+            ));
+        }
+        None if kms_filter => {
+            return Err(Error::invalid(
+                "rule.sseKmsEncryptedObjects: true requires rule.replicaKmsKeyId",
+            ));
+        }
+        Some(key) => {
+            if key.trim().is_empty() {
+                return Err(Error::invalid("rule.replicaKmsKeyId must not be empty"));
+            }
+            check_xml_text("rule.replicaKmsKeyId", key)?;
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::replication::Destination;
+
+    fn rule() -> ReplicationRule {
+        ReplicationRule {
+            destination: Destination {
+                bucket: "destbucket".into(),
+                location: "oss-cn-beijing".into(),
+                transfer_type: None,
+            },
+            ..Default::default()
+        }
+    }
+
+    fn msg(f: impl FnOnce(&mut ReplicationRule)) -> String {
+        let mut r = rule();
+        f(&mut r);
+        let e = validate_rule(&r).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        e.message().to_owned()
+    }
+
+    #[test]
+    fn accepts_a_full_rule() {
+        let mut r = rule();
+        r.id = Some("a<b>&c".into());
+        r.prefixes = vec!["x/".into(); 10];
+        r.prefixes[0] = "é".repeat(511);
+        r.actions = vec!["PUT".into(), "DELETE".into()];
+        r.destination.transfer_type = Some("oss_acc".into());
+        r.sse_kms_encrypted_objects = Some(true);
+        r.replica_kms_key_id = Some("key".into());
+        validate_rule(&r).unwrap();
+    }
+
+    #[test]
+    fn each_error_names_its_field() {
+        assert!(
+            msg(|r| r.destination.bucket = "Bad_Bucket".into())
+                .starts_with("rule.destination.bucket: bucket name \"Bad_Bucket\"")
+        );
+        assert_eq!(
+            msg(|r| r.destination.bucket.clear()),
+            "rule.destination.bucket is required"
+        );
+        assert!(
+            msg(|r| r.destination.location = "cn-beijing".into())
+                .starts_with("rule.destination.location \"cn-beijing\"")
+        );
+        assert!(
+            msg(|r| r.destination.transfer_type = Some("fast".into()))
+                .starts_with("rule.destination.transferType")
+        );
+        assert_eq!(
+            msg(|r| r.prefixes = vec!["p".into(); 11]),
+            "rule.prefixes has 11 entries; at most 10 are allowed"
+        );
+        assert_eq!(
+            msg(|r| r.prefixes = vec!["a".repeat(1024)]),
+            "rule.prefixes[0] is 1024 bytes long; at most 1023 are allowed"
+        );
+        assert_eq!(
+            msg(|r| r.prefixes = vec!["ok".into(), String::new()]),
+            "rule.prefixes[1] must not be empty"
+        );
+        assert!(
+            msg(|r| r.prefixes = vec!["a\u{1}".into()])
+                .starts_with("rule.prefixes[0] contains the control character U+0001")
+        );
+        assert!(
+            msg(|r| r.actions = vec!["PUT".into(), "put".into()])
+                .starts_with("rule.actions[1] \"put\"")
+        );
+        assert!(
+            msg(|r| r.replica_kms_key_id = Some("k".into()))
+                .starts_with("rule.replicaKmsKeyId is only allowed")
+        );
+        assert!(
+            msg(|r| r.sse_kms_encrypted_objects = Some(true))
+                .contains("requires rule.replicaKmsKeyId")
+        );
+        assert_eq!(
+            msg(|r| r.id = Some(" ".into())),
+            "rule.id must not be empty"
+        );
+        assert_eq!(
+            msg(|r| r.sync_role = Some(String::new())),
+            "rule.syncRole must not be empty when given"
+        );
+    }
+}

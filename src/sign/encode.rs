@@ -1,0 +1,89 @@
+//! Percent-encoding as V4 canonicalisation wants it.
+
+/// Percent-encodes `input` as RFC 3986 unreserved-only: `A-Z a-z 0-9 - . _ ~` stay,
+/// every other byte of the UTF-8 form becomes `%XX` (uppercase). When `keep_slash`
+/// is set, `/` also stays (canonical URI paths).
+pub fn uri_encode(input: &str, keep_slash: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(input.len() + 8);
+    for &b in input.as_bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/')
+        {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (and, when `plus_is_space`, `+` as a space, as in
+/// `application/x-www-form-urlencoded`). Invalid escapes are kept as written;
+/// invalid UTF-8 is replaced, since a query we cannot decode cannot be signed as sent.
+pub fn percent_decode(input: &str, plus_is_space: bool) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex_val(bytes[i + 1]), hex_val(bytes[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if plus_is_space && b == b'+' { b' ' } else { b });
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_and_unicode() {
+        assert_eq!(uri_encode("a b/c+d=é~", false), "a%20b%2Fc%2Bd%3D%C3%A9~");
+        assert_eq!(
+            uri_encode("/bucket/1234+-/123/1.txt", true),
+            "/bucket/1234%2B-/123/1.txt"
+        );
+        assert_eq!(uri_encode("", false), "");
+    }
+
+    #[test]
+    fn decodes() {
+        assert_eq!(percent_decode("a%20b%2Fc+d", false), "a b/c+d");
+        assert_eq!(percent_decode("a%20b%2Fc+d", true), "a b/c d");
+        assert_eq!(percent_decode("%zz%4", false), "%zz%4");
+        assert_eq!(percent_decode("%", false), "%");
+        assert_eq!(percent_decode("%C3%A9", false), "é");
+        assert_eq!(percent_decode("%FF", false), "\u{FFFD}");
+    }
+}

@@ -1,0 +1,193 @@
+//! Signature V1: `Authorization: OSS <AccessKeyId>:<base64(HMAC-SHA1)>`.
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+use super::{RequestParts, Signed, canonical_headers, header, with_added};
+use crate::credentials::Credentials;
+use crate::time::SigningTime;
+
+/// Query keys V1 signs when no per-operation list is given: oss2's sub-resource
+/// set plus what it lacks for replication (`rtc`). Keys not listed are sent but
+/// not signed, as OSS expects (`rule-id` is deliberately absent).
+pub const DEFAULT_SUBRESOURCES: &[&str] = &[
+    "accessPoint",
+    "accessPointPolicy",
+    "acl",
+    "append",
+    "asyncFetch",
+    "bucketArchiveDirectRead",
+    "bucketInfo",
+    "callback",
+    "callback-var",
+    "cname",
+    "comp",
+    "continuation-token",
+    "cors",
+    "delete",
+    "encryption",
+    "endTime",
+    "group",
+    "httpsConfig",
+    "inventory",
+    "inventoryId",
+    "lifecycle",
+    "link",
+    "live",
+    "location",
+    "logging",
+    "metaQuery",
+    "objectInfo",
+    "objectMeta",
+    "partNumber",
+    "policy",
+    "position",
+    "publicAccessBlock",
+    "qos",
+    "qosInfo",
+    "qosRequester",
+    "redundancyTransition",
+    "referer",
+    "regionList",
+    "replication",
+    "replicationLocation",
+    "replicationProgress",
+    "requestPayment",
+    "requesterQosInfo",
+    "resourceGroup",
+    "resourcePool",
+    "resourcePoolBuckets",
+    "resourcePoolInfo",
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-encoding",
+    "response-content-language",
+    "response-content-type",
+    "response-expires",
+    "restore",
+    "rtc",
+    "security-token",
+    "sequential",
+    "startTime",
+    "stat",
+    "status",
+    "style",
+    "styleName",
+    "symlink",
+    "tagging",
+    "transferAcceleration",
+    "uploadId",
+    "uploads",
+    "versionId",
+    "versioning",
+    "versions",
+    "vod",
+    "website",
+    "worm",
+    "wormExtend",
+    "wormId",
+    "x-oss-ac-forward-allow",
+    "x-oss-ac-source-ip",
+    "x-oss-ac-subnet-mask",
+    "x-oss-ac-vpc-id",
+    "x-oss-access-point-name",
+    "x-oss-async-process",
+    "x-oss-process",
+    "x-oss-redundancy-transition-taskid",
+    "x-oss-request-payer",
+    "x-oss-target-redundancy-type",
+    "x-oss-traffic-limit",
+    "x-oss-write-get-object-response",
+];
+
+/// The canonicalized resource: `/<bucket>/<key>` then `?` and the signed
+/// sub-resources present in `query`, sorted, values not encoded.
+pub fn canonical_resource(req: &RequestParts<'_>, subresources: &[&str]) -> String {
+    let mut out = match req.bucket {
+        Some(b) => format!("/{b}/{}", req.key),
+        None => "/".to_owned(),
+    };
+    let mut signed: Vec<&(String, String)> = req
+        .query
+        .iter()
+        .filter(|(k, _)| subresources.contains(&k.as_str()))
+        .collect();
+    signed.sort();
+    for (i, (k, v)) in signed.into_iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(k);
+        if !v.is_empty() {
+            out.push('=');
+            out.push_str(v);
+        }
+    }
+    out
+}
+
+/// The V1 string to sign for `req` as it will be sent (its headers must already
+/// hold the date line: `x-oss-date` or `Date`).
+pub fn string_to_sign(req: &RequestParts<'_>, subresources: &[&str]) -> String {
+    let h = req.headers;
+    let date = header(h, "x-oss-date")
+        .or_else(|| header(h, "date"))
+        .unwrap_or("");
+    let mut out = format!(
+        "{}\n{}\n{}\n{}\n",
+        req.method,
+        header(h, "content-md5").unwrap_or(""),
+        header(h, "content-type").unwrap_or(""),
+        date
+    );
+    for (k, v) in canonical_headers(h, |k| k.starts_with("x-oss-")) {
+        out.push_str(&k);
+        out.push(':');
+        out.push_str(&v);
+        out.push('\n');
+    }
+    out.push_str(&canonical_resource(req, subresources));
+    out
+}
+
+/// `base64(HMAC-SHA1(secret, string_to_sign))`.
+pub fn signature(secret: &str, string_to_sign: &str) -> String {
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(string_to_sign.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// Signs with V1. Adds `x-oss-date` (RFC 1123) unless the request already has
+/// `x-oss-date` or `Date`, and `x-oss-security-token` for STS credentials.
+pub fn sign(
+    req: &RequestParts<'_>,
+    creds: &Credentials,
+    time: SigningTime,
+    subresources: Option<&[&str]>,
+) -> Signed {
+    let mut added = Vec::with_capacity(3);
+    if header(req.headers, "x-oss-date").is_none() && header(req.headers, "date").is_none() {
+        added.push(("x-oss-date".to_owned(), time.to_rfc1123()));
+    }
+    if let Some(token) = creds.security_token() {
+        if header(req.headers, "x-oss-security-token").is_none() {
+            added.push(("x-oss-security-token".to_owned(), token.to_owned()));
+        }
+    }
+    let all = with_added(req.headers, &added);
+    let parts = RequestParts {
+        headers: &all,
+        ..*req
+    };
+    let sts = string_to_sign(&parts, subresources.unwrap_or(DEFAULT_SUBRESOURCES));
+    let sig = signature(creds.access_key_secret(), &sts);
+    added.push((
+        "authorization".to_owned(),
+        format!("OSS {}:{sig}", creds.access_key_id()),
+    ));
+    Signed {
+        headers: added,
+        canonical_request: None,
+        string_to_sign: sts,
+    }
+}

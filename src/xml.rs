@@ -1,0 +1,347 @@
+//! A small XML layer over quick-xml: a bounded element tree for reading
+//! responses, a writer for request bodies, and OSS `<Error>` bodies.
+//!
+//! Reading is lenient where OSS is (namespaces, unknown elements, whitespace
+//! around values) and strict where it must be: a wrong root, a DOCTYPE (no
+//! entity tricks), malformed or truncated markup and non-XML bodies are errors
+//! that say what was found instead.
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+
+use crate::error::Error;
+
+/// Deepest nesting accepted; OSS answers are 5 levels deep.
+const MAX_DEPTH: usize = 32;
+
+/// One element: its local name, its text (trimmed), and its child elements.
+#[derive(Debug, Default)]
+pub(crate) struct Node {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) children: Vec<Node>,
+}
+
+impl Node {
+    /// The first child named `name`.
+    pub(crate) fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Every child named `name`.
+    pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The trimmed text of the first child named `name`.
+    pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.as_str())
+    }
+
+    /// The text of the first child named `name`, owned; `None` when absent or empty.
+    pub(crate) fn string(&self, name: &str) -> Option<String> {
+        self.text_of(name)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+/// A short, printable excerpt of a body for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut cut: String = flat.chars().take(80).collect();
+    if flat.chars().count() > 80 || body.len() > 120 {
+        cut.push_str("...");
+    }
+    cut
+}
+
+fn describe_non_xml(body: &[u8], expected: &str) -> Error {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Error::parse(format!("empty body where <{expected}> was expected"));
+    }
+    Error::parse(format!(
+        "expected an XML <{expected}> document, got non-XML text: \"{}\"",
+        excerpt(body)
+    ))
+}
+
+fn html_error(expected: &str, body: &[u8]) -> Error {
+    Error::parse(format!(
+        "expected <{expected}>, got an HTML page (a proxy or gateway answered?): \"{}\"",
+        excerpt(body)
+    ))
+}
+
+/// Parses `body` into an element tree whose root must be named `expected_root`.
+pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, Error> {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => {}
+        _ => return Err(describe_non_xml(body, expected_root)),
+    }
+    let malformed = |pos: u64, what: &dyn std::fmt::Display| {
+        Error::parse(format!(
+            "malformed XML in <{expected_root}> response at byte {pos}: {what}"
+        ))
+    };
+    let mut reader = Reader::from_reader(body);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Node> = Vec::new();
+    let mut root: Option<Node> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(reader.error_position(), &e))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let name = std::str::from_utf8(e.local_name().as_ref())
+                    .map_err(|_| malformed(reader.buffer_position(), &"element name is not UTF-8"))?
+                    .to_owned();
+                if root.is_some() {
+                    return Err(malformed(
+                        reader.buffer_position(),
+                        &"content after the root element",
+                    ));
+                }
+                if stack.is_empty() && name != expected_root {
+                    if name.eq_ignore_ascii_case("html") {
+                        return Err(html_error(expected_root, body));
+                    }
+                    return Err(Error::parse(format!(
+                        "expected root element <{expected_root}>, got <{name}>"
+                    )));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(malformed(
+                        reader.buffer_position(),
+                        &"elements nested too deeply",
+                    ));
+                }
+                let node = Node {
+                    name,
+                    ..Node::default()
+                };
+                if matches!(event, Event::Empty(_)) {
+                    attach(&mut stack, &mut root, node);
+                } else {
+                    stack.push(node);
+                }
+            }
+            Event::End(_) => {
+                let mut node = stack
+                    .pop()
+                    .ok_or_else(|| malformed(reader.buffer_position(), &"unexpected end tag"))?;
+                let trimmed = node.text.trim();
+                if trimmed.len() != node.text.len() {
+                    node.text = trimmed.to_owned();
+                }
+                attach(&mut stack, &mut root, node);
+            }
+            Event::Text(t) => {
+                let text = t
+                    .unescape()
+                    .map_err(|e| malformed(reader.buffer_position(), &e))?;
+                match stack.last_mut() {
+                    Some(top) => top.text.push_str(&text),
+                    None if text.trim().is_empty() => {}
+                    None => {
+                        return Err(malformed(
+                            reader.buffer_position(),
+                            &"text outside the root element",
+                        ));
+                    }
+                }
+            }
+            Event::CData(c) => {
+                let text = std::str::from_utf8(&c)
+                    .map_err(|_| malformed(reader.buffer_position(), &"CDATA is not UTF-8"))?;
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(text);
+                }
+            }
+            Event::DocType(d) => {
+                if String::from_utf8_lossy(&d)
+                    .trim()
+                    .eq_ignore_ascii_case("html")
+                {
+                    return Err(html_error(expected_root, body));
+                }
+                // A DOCTYPE can declare entities (billion laughs, external files): OSS never sends one.
+                return Err(malformed(
+                    reader.buffer_position(),
+                    &"DOCTYPE declarations are not accepted",
+                ));
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(Error::parse(format!(
+            "truncated XML: <{}> is not closed (expected a complete <{expected_root}> document)",
+            open.name
+        )));
+    }
+    root.ok_or_else(|| describe_non_xml(body, expected_root))
+}
+
+fn attach(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(node),
+        None => *root = Some(node),
+    }
+}
+
+/// Builds an XML body without a declaration, as every OSS SDK sends it.
+#[derive(Debug, Default)]
+pub(crate) struct XmlWriter(String);
+
+impl XmlWriter {
+    pub(crate) fn open(&mut self, tag: &str) -> &mut Self {
+        self.0.push('<');
+        self.0.push_str(tag);
+        self.0.push('>');
+        self
+    }
+
+    pub(crate) fn close(&mut self, tag: &str) -> &mut Self {
+        self.0.push_str("</");
+        self.0.push_str(tag);
+        self.0.push('>');
+        self
+    }
+
+    /// `<tag>escaped text</tag>`.
+    pub(crate) fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
+        self.open(tag);
+        escape_text_into(text, &mut self.0);
+        self.close(tag)
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.0
+    }
+}
+
+/// Escapes character data as ElementTree does (`&`, `<`, `>`), plus `\r`, which
+/// a parser would otherwise read back as `\n`.
+fn escape_text_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The fields of an OSS `<Error>` body.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct ErrorBody {
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) host_id: Option<String>,
+    pub(crate) ec: Option<String>,
+    pub(crate) recommend_doc: Option<String>,
+    pub(crate) server_time: Option<String>,
+    pub(crate) string_to_sign: Option<String>,
+}
+
+/// Reads an OSS `<Error>` body; `None` when the body is not one (HTML, empty, other XML).
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
+    let root = parse_document(body, "Error").ok()?;
+    Some(ErrorBody {
+        code: root.string("Code"),
+        message: root.string("Message"),
+        request_id: root.string("RequestId"),
+        host_id: root.string("HostId"),
+        ec: root.string("EC"),
+        recommend_doc: root.string("RecommendDoc"),
+        server_time: root.string("ServerTime"),
+        string_to_sign: root.string("StringToSign"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_is_lenient_about_namespaces_whitespace_and_unknowns() {
+        let doc = br#"<?xml version="1.0" encoding="UTF-8"?>
+            <a:Root xmlns:a="urn:x" xmlns="http://doc.oss-cn-hangzhou.aliyuncs.com"><!-- c -->
+              <Item>  one &amp; two </Item><Item/><Future><X>1</X></Future><C><![CDATA[<raw>]]></C>
+            </a:Root>"#;
+        let root = parse_document(doc, "Root").unwrap();
+        let items: Vec<&str> = root.children("Item").map(|n| n.text.as_str()).collect();
+        assert_eq!(items, ["one & two", ""]);
+        assert_eq!(root.text_of("C"), Some("<raw>"));
+        assert_eq!(root.string("Item").as_deref(), Some("one & two"));
+        assert!(root.child("Future").unwrap().child("X").is_some());
+    }
+
+    fn err(body: &[u8]) -> String {
+        parse_document(body, "Root")
+            .unwrap_err()
+            .message()
+            .to_owned()
+    }
+
+    #[test]
+    fn strict_about_structure() {
+        assert_eq!(
+            err(b"<Other/>"),
+            "expected root element <Root>, got <Other>"
+        );
+        assert!(err(b"<Root><A>x</A>").starts_with("truncated XML: <Root> is not closed"));
+        assert!(
+            err(b"<Root><A>x</B></Root>").starts_with("malformed XML"),
+            "{}",
+            err(b"<Root><A>x</B></Root>")
+        );
+        assert!(err(b"<Root>&foo;</Root>").starts_with("malformed XML"));
+        assert!(err(b"<!DOCTYPE r [<!ENTITY a \"b\">]><Root>&a;</Root>").contains("DOCTYPE"));
+        assert!(err(b"<Root/><Root/>").contains("after the root"));
+        assert_eq!(err(b""), "empty body where <Root> was expected");
+        assert_eq!(err(b"  \n"), "empty body where <Root> was expected");
+        assert!(err(b"Bad Gateway").contains("non-XML text: \"Bad Gateway\""));
+        assert!(err(b"<!DOCTYPE html><html><body>502</body></html>").contains("HTML page"));
+        assert!(err(b"<html><head><title>x</title></head></html>").contains("HTML page"));
+        assert!(err(b"<Root>\xff\xfe</Root>").starts_with("malformed XML"));
+        let deep = "<Root>".to_owned() + &"<a>".repeat(40) + &"</a>".repeat(40) + "</Root>";
+        assert!(err(deep.as_bytes()).contains("nested too deeply"));
+    }
+
+    #[test]
+    fn writer_escapes() {
+        let mut w = XmlWriter::default();
+        w.open("R").leaf("ID", "a<b>&c\"'\r").close("R");
+        assert_eq!(w.finish(), "<R><ID>a&lt;b&gt;&amp;c\"'&#13;</ID></R>");
+    }
+
+    #[test]
+    fn error_body() {
+        let body = br#"<?xml version="1.0" encoding="UTF-8"?>
+<Error>
+  <Code>MissingArgument</Code><Message>Missing Some Required Arguments.</Message>
+  <RequestId>57ABD896CCB80C366955****</RequestId><HostId>oss-example.oss-cn-hangzhou.aliyuncs.com</HostId>
+  <EC>0016-00000502</EC><RecommendDoc>https://api.aliyun.com/troubleshoot?q=0016-00000502</RecommendDoc>
+  <ArgumentName>x</ArgumentName>
+</Error>"#;
+        let e = parse_error_body(body).unwrap();
+        assert_eq!(e.code.as_deref(), Some("MissingArgument"));
+        assert_eq!(e.ec.as_deref(), Some("0016-00000502"));
+        assert_eq!(e.request_id.as_deref(), Some("57ABD896CCB80C366955****"));
+        assert!(parse_error_body(b"<html></html>").is_none());
+        assert!(parse_error_body(b"").is_none());
+    }
+}
