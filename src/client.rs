@@ -102,7 +102,6 @@ const AUTH_CODES: &[&str] = &[
 ];
 
 /// A replication client for one bucket.
-#[derive(Debug)]
 pub struct Client<T: Transport> {
     config: ClientConfig,
     transport: T,
@@ -396,6 +395,19 @@ impl<T: Transport> Client<T> {
             |_| Ok(()),
         )
         .await
+    }
+}
+
+impl<T: Transport> std::fmt::Debug for Client<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .field(
+                "credentials",
+                &self.credentials.borrow().as_ref().map(|(c, _)| c),
+            )
+            .field("clock_offset_ms", &self.clock_offset_ms.get())
+            .finish_non_exhaustive()
     }
 }
 

@@ -1,0 +1,634 @@
+//! The client's logic (retries, backoff, skew, refresh, idempotent Put, error
+//! mapping) against a scripted transport: every request it sends is recorded
+//! and every answer is scripted, so each behaviour is asserted exactly.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse, Transport};
+use oss_replication::replication::{Destination, ReplicationRule};
+use oss_replication::retry::RetryPolicy;
+use oss_replication::{
+    Credentials, Endpoint, EndpointOptions, Error, ErrorKind, Region, SignatureVersion,
+};
+
+const NOW_MS: f64 = 1_713_340_800_000.0;
+
+type Answer = Result<HttpResponse, Error>;
+
+#[derive(Default)]
+struct Script {
+    answers: RefCell<VecDeque<Answer>>,
+    sent: RefCell<Vec<HttpRequest>>,
+    sleeps: RefCell<Vec<u64>>,
+    clock_ms: Cell<f64>,
+    refreshes: Cell<u32>,
+    refresh_with: RefCell<Option<Result<(String, Option<i64>), String>>>,
+}
+
+impl Script {
+    fn new(answers: Vec<Answer>) -> Self {
+        let s = Script {
+            answers: RefCell::new(answers.into()),
+            ..Default::default()
+        };
+        s.clock_ms.set(NOW_MS);
+        s
+    }
+}
+
+/// A future that is pending once, so concurrent callers interleave.
+struct YieldOnce(bool);
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+impl Transport for &Script {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        self.sent.borrow_mut().push(request);
+        YieldOnce(false).await;
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .expect("the script ran out of answers")
+    }
+    async fn sleep(&self, ms: u64) {
+        self.sleeps.borrow_mut().push(ms);
+        self.clock_ms.set(self.clock_ms.get() + ms as f64);
+    }
+    fn now_millis(&self) -> f64 {
+        self.clock_ms.get()
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
+        let plan = self.refresh_with.borrow().clone()?;
+        self.refreshes.set(self.refreshes.get() + 1);
+        YieldOnce(false).await;
+        Some(match plan {
+            Ok((token, exp)) => {
+                Ok(
+                    Credentials::new("STS.refreshed", "refreshed-secret", Some(token))
+                        .unwrap()
+                        .with_expiration(exp.map(oss_replication::SigningTime::from_epoch_secs)),
+                )
+            }
+            Err(msg) => Err(Error::new(ErrorKind::Credentials, "Callback", msg)),
+        })
+    }
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..10_000 {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+    panic!("future did not complete");
+}
+
+fn ok(body: &str) -> Answer {
+    Ok(HttpResponse {
+        status: 200,
+        headers: vec![("x-oss-request-id".into(), "RID-OK".into())],
+        body: body.into(),
+    })
+}
+
+fn oss_error(status: u16, code: &str, extra: &str) -> Answer {
+    Ok(HttpResponse {
+        status,
+        headers: vec![("x-oss-request-id".into(), "RID-ERR".into()), ("x-oss-ec".into(), "0016-1".into())],
+        body: format!("<Error><Code>{code}</Code><Message>m {code}</Message><RequestId>RID-BODY</RequestId><HostId>h</HostId>{extra}</Error>").into(),
+    })
+}
+
+fn network() -> Answer {
+    Err(Error::new(
+        ErrorKind::Network,
+        "NetworkError",
+        "connection reset",
+    ))
+}
+
+fn config(version: SignatureVersion, retries: u32) -> ClientConfig {
+    let region = Region::new("cn-hangzhou").unwrap();
+    ClientConfig {
+        bucket: "source-bucket".into(),
+        endpoint: Endpoint::new(
+            &region,
+            &EndpointOptions {
+                endpoint: Some("http://127.0.0.1:9"),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+        region,
+        version,
+        retry: RetryPolicy {
+            max_retries: retries,
+            ..Default::default()
+        },
+        refresh_interval_ms: None,
+    }
+}
+
+fn client(script: &Script) -> Client<&Script> {
+    Client::new(
+        config(SignatureVersion::V4, 3),
+        script,
+        Some(Credentials::new("AKID", "secret-value", None).unwrap()),
+    )
+}
+
+fn rule() -> ReplicationRule {
+    ReplicationRule {
+        destination: Destination {
+            bucket: "dest-bucket".into(),
+            location: "oss-cn-beijing".into(),
+            transfer_type: None,
+        },
+        prefixes: vec!["logs/".into()],
+        ..Default::default()
+    }
+}
+
+fn header<'a>(r: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    r.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn get_sends_a_signed_v4_request_and_parses() {
+    let s = Script::new(vec![ok(
+        "<ReplicationConfiguration><Rule><ID>r1</ID><Destination><Bucket>d</Bucket><Location>oss-cn-beijing</Location></Destination><Status>doing</Status></Rule></ReplicationConfiguration>",
+    )]);
+    let r = block_on(client(&s).get_bucket_replication()).unwrap();
+    assert_eq!(r.value[0].id.as_deref(), Some("r1"));
+    assert_eq!(r.request_id.as_deref(), Some("RID-OK"));
+    let sent = s.sent.borrow();
+    assert_eq!(sent[0].url, "http://127.0.0.1:9/source-bucket/?replication");
+    assert_eq!(header(&sent[0], "x-oss-date"), Some("20240417T080000Z"));
+    assert!(header(&sent[0], "authorization").unwrap().starts_with(
+        "OSS4-HMAC-SHA256 Credential=AKID/20240417/cn-hangzhou/oss/aliyun_v4_request,Signature="
+    ));
+    assert!(
+        header(&sent[0], "date").is_none(),
+        "no Date header: browsers drop it"
+    );
+    assert!(s.sleeps.borrow().is_empty());
+}
+
+#[test]
+fn v1_uses_x_oss_date_and_signs_per_operation_subresources() {
+    let s = Script::new(vec![ok(
+        "<ReplicationProgress><Rule><ID>a b</ID><Progress><HistoricalObject>0.5</HistoricalObject></Progress></Rule></ReplicationProgress>",
+    )]);
+    let c = Client::new(
+        config(SignatureVersion::V1, 0),
+        &s,
+        Some(Credentials::new("AKID", "secret-value", Some("tok".into())).unwrap()),
+    );
+    let p = block_on(c.get_bucket_replication_progress("a b")).unwrap();
+    assert_eq!(p.value.historical_object, Some(0.5));
+    let sent = s.sent.borrow();
+    assert_eq!(
+        sent[0].url,
+        "http://127.0.0.1:9/source-bucket/?replicationProgress&rule-id=a%20b"
+    );
+    assert_eq!(
+        header(&sent[0], "x-oss-date"),
+        Some("Wed, 17 Apr 2024 08:00:00 GMT")
+    );
+    assert_eq!(header(&sent[0], "x-oss-security-token"), Some("tok"));
+    let expected = oss_replication::sign::v1::signature(
+        "secret-value",
+        "GET\n\n\nWed, 17 Apr 2024 08:00:00 GMT\nx-oss-date:Wed, 17 Apr 2024 08:00:00 GMT\nx-oss-security-token:tok\n/source-bucket/?replicationProgress",
+    );
+    assert_eq!(
+        header(&sent[0], "authorization"),
+        Some(format!("OSS AKID:{expected}").as_str())
+    );
+}
+
+#[test]
+fn retries_5xx_and_network_with_full_jitter_then_succeeds() {
+    let s = Script::new(vec![
+        oss_error(503, "ServiceUnavailable", ""),
+        network(),
+        oss_error(500, "InternalError", ""),
+        ok("<ReplicationLocation/>"),
+    ]);
+    block_on(client(&s).get_bucket_replication_location()).unwrap();
+    assert_eq!(s.sent.borrow().len(), 4);
+    assert_eq!(*s.sleeps.borrow(), [100, 200, 400]);
+}
+
+#[test]
+fn gives_up_after_retry_max_with_the_last_error() {
+    let s = Script::new(vec![oss_error(503, "ServiceUnavailable", ""); 4]);
+    let e = block_on(client(&s).get_bucket_replication_location()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.status(), e.is_retryable()),
+        ("ServiceUnavailable", Some(503), true)
+    );
+    assert_eq!(s.sent.borrow().len(), 4);
+}
+
+#[test]
+fn honours_retry_after() {
+    let mut throttled = oss_error(429, "TooManyRequests", "").unwrap();
+    throttled.headers.push(("Retry-After".into(), "3".into()));
+    let s = Script::new(vec![Ok(throttled), ok("<ReplicationLocation/>")]);
+    block_on(client(&s).get_bucket_replication_location()).unwrap();
+    assert_eq!(*s.sleeps.borrow(), [3000]);
+}
+
+#[test]
+fn never_retries_other_4xx() {
+    for code in [
+        "AccessDenied",
+        "NoSuchBucket",
+        "InvalidTargetBucket",
+        "SignatureDoesNotMatch",
+    ] {
+        let s = Script::new(vec![oss_error(403, code, "")]);
+        let e = block_on(client(&s).get_bucket_replication_location()).unwrap_err();
+        assert_eq!(e.code(), code);
+        assert_eq!(s.sent.borrow().len(), 1, "{code} must not be retried");
+        let d = e.service_details().unwrap();
+        assert_eq!(
+            (
+                d.request_id.as_deref(),
+                d.ec.as_deref(),
+                d.host_id.as_deref()
+            ),
+            (Some("RID-BODY"), Some("0016-1"), Some("h"))
+        );
+    }
+}
+
+#[test]
+fn html_and_empty_error_bodies_get_a_code_from_the_status() {
+    let s = Script::new(vec![
+        Ok(HttpResponse {
+            status: 502,
+            headers: vec![],
+            body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+        }),
+        Ok(HttpResponse {
+            status: 403,
+            headers: vec![("x-oss-request-id".into(), "R403".into())],
+            body: vec![],
+        }),
+    ]);
+    let c = Client::new(
+        config(SignatureVersion::V4, 0),
+        &s,
+        Some(Credentials::new("AKID", "secret-value", None).unwrap()),
+    );
+    let e = block_on(c.get_bucket_replication()).unwrap_err();
+    assert_eq!(e.code(), "BadGateway");
+    assert!(
+        e.message().contains("not an OSS error") && e.message().contains("502 Bad Gateway"),
+        "{}",
+        e.message()
+    );
+    let e = block_on(c.get_bucket_replication()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.message(), e.request_id()),
+        ("AccessDenied", "HTTP 403 with an empty body", Some("R403"))
+    );
+}
+
+#[test]
+fn no_configuration_is_an_empty_list() {
+    let s = Script::new(vec![oss_error(404, "NoSuchReplicationConfiguration", "")]);
+    let r = block_on(client(&s).get_bucket_replication()).unwrap();
+    assert!(r.value.is_empty());
+}
+
+#[test]
+fn clock_skew_is_corrected_once_and_kept() {
+    let s = Script::new(vec![
+        oss_error(
+            403,
+            "RequestTimeTooSkewed",
+            "<ServerTime>2024-04-17T08:20:00.000Z</ServerTime>",
+        ),
+        ok("<ReplicationLocation/>"),
+        ok("<ReplicationLocation/>"),
+    ]);
+    let c = client(&s);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(c.clock_offset_ms(), 1_200_000.0);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    let sent = s.sent.borrow();
+    assert_eq!(header(&sent[0], "x-oss-date"), Some("20240417T080000Z"));
+    assert_eq!(header(&sent[1], "x-oss-date"), Some("20240417T082000Z"));
+    assert_eq!(header(&sent[2], "x-oss-date"), Some("20240417T082000Z"));
+    assert!(s.sleeps.borrow().is_empty());
+}
+
+#[test]
+fn skew_from_the_date_header_and_only_once() {
+    let mut skewed = oss_error(403, "RequestTimeTooSkewed", "").unwrap();
+    skewed
+        .headers
+        .push(("Date".into(), "Wed, 17 Apr 2024 07:40:00 GMT".into()));
+    let s = Script::new(vec![Ok(skewed.clone()), Ok(skewed)]);
+    let c = client(&s);
+    let e = block_on(c.get_bucket_replication_location()).unwrap_err();
+    assert_eq!(e.code(), "RequestTimeTooSkewed");
+    assert_eq!(c.clock_offset_ms(), -1_200_000.0);
+    assert_eq!(s.sent.borrow().len(), 2);
+}
+
+#[test]
+fn put_generates_an_id_and_a_retry_meeting_already_exist_is_success() {
+    let s = Script::new(vec![
+        network(),
+        oss_error(400, "BucketReplicationAlreadyExist", ""),
+        ok(""), // placeholder replaced below
+    ]);
+    let c = client(&s);
+    // The Get after the conflict must list the generated ID: answer it once we know it.
+    let r = rule();
+    let fut = c.put_bucket_replication(&r);
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut result = None;
+    for _ in 0..1000 {
+        let sent = s.sent.borrow().len();
+        if sent == 2 {
+            let body = s.sent.borrow()[0].body.clone().unwrap();
+            let id = body
+                .split("<ID>")
+                .nth(1)
+                .unwrap()
+                .split("</ID>")
+                .next()
+                .unwrap()
+                .to_owned();
+            s.answers.borrow_mut()[1] = ok(&format!(
+                "<ReplicationConfiguration><Rule><ID>{id}</ID></Rule></ReplicationConfiguration>"
+            ));
+        }
+        if let Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
+            result = Some(r);
+            break;
+        }
+    }
+    let r = result.unwrap().unwrap();
+    let sent = s.sent.borrow();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(
+        sent[0].body, sent[1].body,
+        "the retry sends the same rule ID"
+    );
+    assert!(sent[2].url.ends_with("?replication"));
+    assert_eq!(r.value.len(), 36);
+    assert!(
+        sent[0]
+            .body
+            .as_ref()
+            .unwrap()
+            .contains(&format!("<ID>{}</ID>", r.value))
+    );
+}
+
+#[test]
+fn put_already_exist_without_a_retry_is_an_error() {
+    let s = Script::new(vec![oss_error(400, "BucketReplicationAlreadyExist", "")]);
+    let mut r = rule();
+    r.id = Some("mine".into());
+    let e = block_on(client(&s).put_bucket_replication(&r)).unwrap_err();
+    assert_eq!(e.code(), "BucketReplicationAlreadyExist");
+}
+
+#[test]
+fn put_returns_the_server_rule_id_header_and_sends_md5() {
+    let mut resp = ok("").unwrap();
+    resp.headers
+        .push(("x-oss-replication-rule-id".into(), "server-id".into()));
+    let s = Script::new(vec![Ok(resp)]);
+    let r = block_on(client(&s).put_bucket_replication(&rule())).unwrap();
+    assert_eq!(r.value, "server-id");
+    let sent = s.sent.borrow();
+    assert_eq!(sent[0].method, "POST");
+    assert!(
+        sent[0]
+            .url
+            .ends_with("/source-bucket/?replication&comp=add")
+    );
+    assert_eq!(header(&sent[0], "content-type"), Some("application/xml"));
+    assert!(header(&sent[0], "content-md5").is_some());
+}
+
+#[test]
+fn invalid_rule_fails_before_any_request() {
+    let s = Script::new(vec![]);
+    let mut r = rule();
+    r.prefixes = vec!["p".into(); 11];
+    let e = block_on(client(&s).put_bucket_replication(&r)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(e.message().starts_with("rule.prefixes"));
+    assert!(s.sent.borrow().is_empty());
+}
+
+fn refreshing(script: &Script, exp: Option<i64>) -> Client<&Script> {
+    *script.refresh_with.borrow_mut() = Some(Ok(("token-2".into(), exp)));
+    Client::new(config(SignatureVersion::V4, 3), script, None)
+}
+
+#[test]
+fn concurrent_calls_share_one_refresh() {
+    let s = Script::new((0..5).map(|_| ok("<ReplicationLocation/>")).collect());
+    let c = refreshing(&s, Some(1_713_344_400));
+    let mut futs: Vec<_> = (0..5)
+        .map(|_| Box::pin(c.get_bucket_replication_location()))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut done = vec![false; 5];
+    for _ in 0..100 {
+        for (i, f) in futs.iter_mut().enumerate() {
+            if !done[i] {
+                if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                    r.unwrap();
+                    done[i] = true;
+                }
+            }
+        }
+    }
+    assert!(done.iter().all(|d| *d));
+    assert_eq!(s.refreshes.get(), 1);
+    assert!(
+        s.sent
+            .borrow()
+            .iter()
+            .all(|r| header(r, "x-oss-security-token") == Some("token-2"))
+    );
+}
+
+#[test]
+fn refreshes_ahead_of_expiry_and_after_the_interval() {
+    let s = Script::new((0..4).map(|_| ok("<ReplicationLocation/>")).collect());
+    let c = refreshing(&s, Some(1_713_341_100)); // 5 minutes after NOW
+    block_on(c.get_bucket_replication_location()).unwrap();
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 1);
+    s.clock_ms.set(NOW_MS + 250_000.0); // 50 s before expiry: inside the margin
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 2);
+
+    let s = Script::new((0..3).map(|_| ok("<ReplicationLocation/>")).collect());
+    *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
+    let mut cfg = config(SignatureVersion::V4, 0);
+    cfg.refresh_interval_ms = Some(60_000.0);
+    let c = Client::new(cfg, &s, None);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    s.clock_ms.set(NOW_MS + 59_000.0);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 1);
+    s.clock_ms.set(NOW_MS + 61_000.0);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 2);
+}
+
+#[test]
+fn auth_errors_refresh_once_then_fail() {
+    let s = Script::new(vec![
+        oss_error(403, "SecurityTokenExpired", ""),
+        ok("<ReplicationLocation/>"),
+    ]);
+    let c = refreshing(&s, None);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 2, "initial fetch + one forced refresh");
+
+    let s = Script::new(vec![
+        oss_error(403, "InvalidAccessKeyId", ""),
+        oss_error(403, "InvalidAccessKeyId", ""),
+    ]);
+    let c = refreshing(&s, None);
+    let e = block_on(c.get_bucket_replication_location()).unwrap_err();
+    assert_eq!(e.code(), "InvalidAccessKeyId");
+    assert_eq!(s.sent.borrow().len(), 2);
+}
+
+#[test]
+fn a_failing_refresh_rejects_with_its_message_and_the_client_recovers() {
+    let s = Script::new(vec![ok("<ReplicationLocation/>")]);
+    *s.refresh_with.borrow_mut() = Some(Err("STS endpoint said 500".into()));
+    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let e = block_on(c.get_bucket_replication_location()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Credentials);
+    assert_eq!(e.message(), "refreshSTSToken failed: STS endpoint said 500");
+    assert!(s.sent.borrow().is_empty());
+    *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
+    block_on(c.get_bucket_replication_location()).unwrap();
+}
+
+#[test]
+fn no_credentials_at_all_is_a_clear_error() {
+    let s = Script::new(vec![]);
+    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let e = block_on(c.get_bucket_replication()).unwrap_err();
+    assert_eq!(e.code(), "MissingCredentials");
+}
+
+#[test]
+fn truncated_get_bodies_are_retried_but_put_parse_is_not_needed() {
+    let s = Script::new(vec![
+        ok("<ReplicationConfiguration><Rule><ID>x"),
+        ok("<ReplicationConfiguration/>"),
+    ]);
+    block_on(client(&s).get_bucket_replication()).unwrap();
+    assert_eq!(s.sent.borrow().len(), 2);
+    let s = Script::new(vec![ok("<ReplicationConfiguration><Rule>"); 4]);
+    let e = block_on(client(&s).get_bucket_replication()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Parse);
+    assert!(e.message().starts_with("truncated XML"));
+}
+
+#[test]
+fn the_client_keeps_working_after_every_kind_of_error() {
+    let s = Script::new(vec![
+        network(),
+        Err(Error::new(
+            ErrorKind::Timeout,
+            "RequestTimeout",
+            "attempt took longer than 10 ms",
+        )),
+        Err(Error::new(
+            ErrorKind::ResponseTooLarge,
+            "ResponseTooLarge",
+            "over 4 MiB",
+        )),
+        oss_error(404, "NoSuchBucket", ""),
+        ok("not xml"),
+        ok("<ReplicationLocation><Location>oss-cn-beijing</Location></ReplicationLocation>"),
+    ]);
+    let c = Client::new(
+        config(SignatureVersion::V4, 0),
+        &s,
+        Some(Credentials::new("AKID", "secret-value", None).unwrap()),
+    );
+    let codes: Vec<String> = (0..5)
+        .map(|_| {
+            block_on(c.get_bucket_replication_location())
+                .unwrap_err()
+                .code()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "NetworkError",
+            "RequestTimeout",
+            "ResponseTooLarge",
+            "NoSuchBucket",
+            "MalformedResponse"
+        ]
+    );
+    let l = block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(l.value.locations, ["oss-cn-beijing"]);
+}
+
+#[test]
+fn secrets_never_appear_in_errors() {
+    let s = Script::new(vec![oss_error(
+        403,
+        "SignatureDoesNotMatch",
+        "<StringToSign>GET\n</StringToSign>",
+    )]);
+    let c = Client::new(
+        config(SignatureVersion::V4, 0),
+        &s,
+        Some(Credentials::new("AKID", "secret-value", Some("token-xyz".into())).unwrap()),
+    );
+    let e = block_on(c.get_bucket_replication()).unwrap_err();
+    for text in [e.to_string(), format!("{e:?}"), format!("{c:?}")] {
+        assert!(
+            !text.contains("secret-value") && !text.contains("token-xyz"),
+            "{text}"
+        );
+    }
+}
