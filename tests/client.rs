@@ -18,6 +18,8 @@ use oss_replication::{
 const NOW_MS: f64 = 1_713_340_800_000.0;
 
 type Answer = Result<HttpResponse, Error>;
+/// What the refresh callback yields: a token and its expiry, or a failure message.
+type RefreshPlan = Result<(String, Option<i64>), String>;
 
 #[derive(Default)]
 struct Script {
@@ -26,7 +28,7 @@ struct Script {
     sleeps: RefCell<Vec<u64>>,
     clock_ms: Cell<f64>,
     refreshes: Cell<u32>,
-    refresh_with: RefCell<Option<Result<(String, Option<i64>), String>>>,
+    refresh_with: RefCell<Option<RefreshPlan>>,
 }
 
 impl Script {
@@ -466,7 +468,7 @@ fn concurrent_calls_share_one_refresh() {
         .map(|_| Box::pin(c.get_bucket_replication_location()))
         .collect();
     let mut cx = Context::from_waker(Waker::noop());
-    let mut done = vec![false; 5];
+    let mut done = [false; 5];
     for _ in 0..100 {
         for (i, f) in futs.iter_mut().enumerate() {
             if !done[i] {
