@@ -38,7 +38,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native
+test: setup test-native test-differential
 
 test-native:
 	cargo test --workspace
@@ -47,7 +47,9 @@ test-native:
 test-differential: setup-python
 	mkdir -p target
 	$(PY) tests/refgen/gen_cases.py --count $(CASES) --seed $(SEED) --out target/differential-fresh.json
-	DIFFERENTIAL_CASES=target/differential-fresh.json cargo test --test differential
+	DIFFERENTIAL_CASES=target/differential-fresh.json OUR_BODIES_OUT=target/our-put-bodies.json \
+	  cargo test --test differential -- --nocapture
+	$(PY) tests/refgen/check_bodies.py target/our-put-bodies.json
 
 lint:
 	cargo fmt --all -- --check

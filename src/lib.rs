@@ -27,6 +27,9 @@ pub mod sign;
 pub mod time;
 mod xml;
 
+#[cfg(target_arch = "wasm32")]
+pub mod js;
+
 pub use credentials::Credentials;
 pub use endpoint::{Endpoint, EndpointOptions, Region, validate_bucket_name};
 pub use error::{Error, ErrorKind, ServiceDetails};

@@ -1,0 +1,260 @@
+//! `ReplicationClient`: options in, promises of plain objects out.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::convert::{Reader, Writer, location_to_js, progress_to_js, rule_from_js, rule_to_js};
+use super::error::to_js;
+use super::fetch::FetchTransport;
+use crate::client::{Client, ClientConfig};
+use crate::credentials::Credentials;
+use crate::endpoint::{Endpoint, EndpointOptions, Region, validate_bucket_name};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
+use crate::sign::SignatureVersion;
+
+const OPTIONS: &[&str] = &[
+    "bucket",
+    "region",
+    "endpoint",
+    "pathStyle",
+    "cname",
+    "internal",
+    "accessKeyId",
+    "accessKeySecret",
+    "stsToken",
+    "refreshSTSToken",
+    "refreshSTSTokenInterval",
+    "signatureVersion",
+    "timeout",
+    "retryMax",
+    "maxResponseBytes",
+    "fetch",
+];
+
+/// Default per-attempt timeout (ali-oss uses 60 s).
+const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+/// Default response cap: replication answers are a few KiB; 4 MiB is generous.
+const DEFAULT_MAX_RESPONSE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// Manages the replication rules of one bucket.
+#[wasm_bindgen]
+pub struct ReplicationClient {
+    inner: Rc<Client<FetchTransport>>,
+}
+
+impl std::fmt::Debug for ReplicationClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+fn function(r: &Reader<'_>, key: &str) -> Result<Option<Function>, Error> {
+    let v = r.raw(key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| Error::invalid(format!("{}.{key} must be a function", r.path())))
+}
+
+fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
+    let o = Reader::new(options, "options", OPTIONS)?;
+    let bucket = o.required_string("bucket")?;
+    validate_bucket_name(&bucket).map_err(|e| e.context("options.bucket"))?;
+    let region =
+        Region::new(&o.required_string("region")?).map_err(|e| e.context("options.region"))?;
+    let endpoint_text = o.string("endpoint")?;
+    let endpoint = Endpoint::new(
+        &region,
+        &EndpointOptions {
+            endpoint: endpoint_text.as_deref(),
+            path_style: o.boolean("pathStyle")?.unwrap_or(false),
+            cname: o.boolean("cname")?.unwrap_or(false),
+            internal: o.boolean("internal")?.unwrap_or(false),
+        },
+    )
+    .map_err(|e| e.context("options.endpoint"))?;
+    let version = match o.string("signatureVersion")?.as_deref() {
+        None | Some("v4") => SignatureVersion::V4,
+        Some("v1") => SignatureVersion::V1,
+        Some(other) => {
+            return Err(Error::invalid(format!(
+                "options.signatureVersion \"{}\" must be 'v4' or 'v1'",
+                crate::endpoint::printable(other)
+            )));
+        }
+    };
+    let refresh = function(&o, "refreshSTSToken")?;
+    let id = o.string("accessKeyId")?;
+    let secret = o.string("accessKeySecret")?;
+    let credentials = match (id, secret) {
+        (Some(id), Some(secret)) => Some(Credentials::new(id, secret, o.string("stsToken")?)?),
+        (None, None) if refresh.is_some() => None,
+        (None, None) => {
+            return Err(Error::invalid(
+                "options needs accessKeyId and accessKeySecret (with stsToken for STS), or a refreshSTSToken callback",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "options.accessKeySecret is required with accessKeyId",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "options.accessKeyId is required with accessKeySecret",
+            ));
+        }
+    };
+    let retry_max = o.number("retryMax")?.unwrap_or(3.0);
+    if retry_max.fract() != 0.0 || retry_max > 20.0 {
+        return Err(Error::invalid(
+            "options.retryMax must be a whole number from 0 to 20",
+        ));
+    }
+    let timeout_ms = o.number("timeout")?.unwrap_or(DEFAULT_TIMEOUT_MS);
+    if timeout_ms < 1.0 {
+        return Err(Error::invalid(
+            "options.timeout must be at least 1 (milliseconds)",
+        ));
+    }
+    let transport = FetchTransport {
+        fetch: function(&o, "fetch")?,
+        timeout_ms,
+        max_response_bytes: o
+            .number("maxResponseBytes")?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) as usize,
+        refresh,
+    };
+    let config = ClientConfig {
+        bucket,
+        region,
+        endpoint,
+        version,
+        retry: RetryPolicy {
+            max_retries: retry_max as u32,
+            ..RetryPolicy::default()
+        },
+        // ali-oss refreshes every 5 minutes by default when a callback is given.
+        refresh_interval_ms: Some(o.number("refreshSTSTokenInterval")?.unwrap_or(300_000.0)),
+    };
+    Ok(Client::new(config, transport, credentials))
+}
+
+/// `{ requestId }` plus the fields `extra` sets.
+fn with_request_id(request_id: Option<String>, extra: impl FnOnce(&Writer)) -> JsValue {
+    let w = Writer::new();
+    extra(&w);
+    w.opt("requestId", request_id.as_deref());
+    w.done()
+}
+
+impl ReplicationClient {
+    fn spawn<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
+    where
+        F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        let fut = f(self.inner.clone());
+        future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
+    }
+}
+
+#[wasm_bindgen]
+impl ReplicationClient {
+    /// Validates `options` (errors name the field) and creates the client. No request is sent.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<ReplicationClient, JsValue> {
+        build(&options)
+            .map(|c| ReplicationClient { inner: Rc::new(c) })
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Adds one rule; resolves to `{ ruleId, requestId }`.
+    #[wasm_bindgen(js_name = putBucketReplication)]
+    pub fn put_bucket_replication(&self, rule: JsValue) -> Promise {
+        let parsed = rule_from_js(&rule);
+        self.spawn(|c| async move {
+            let r = c.put_bucket_replication(&parsed?).await?;
+            Ok(with_request_id(r.request_id, |w| {
+                w.set("ruleId", r.value.as_str());
+            }))
+        })
+    }
+
+    /// Resolves to `{ rules, requestId }`.
+    #[wasm_bindgen(js_name = getBucketReplication)]
+    pub fn get_bucket_replication(&self) -> Promise {
+        self.spawn(|c| async move {
+            let r = c.get_bucket_replication().await?;
+            let rules: js_sys::Array = r.value.iter().map(rule_to_js).collect();
+            Ok(with_request_id(r.request_id, |w| {
+                w.set("rules", rules);
+            }))
+        })
+    }
+
+    /// Resolves to `{ locations, transferTypeConstraints, rtcLocations, requestId }`.
+    #[wasm_bindgen(js_name = getBucketReplicationLocation)]
+    pub fn get_bucket_replication_location(&self) -> Promise {
+        self.spawn(|c| async move {
+            let r = c.get_bucket_replication_location().await?;
+            Ok(location_to_js(&r.value, r.request_id.as_deref()))
+        })
+    }
+
+    /// Resolves to `{ rule, progress: { historicalObject?, newObject? }, requestId }`.
+    #[wasm_bindgen(js_name = getBucketReplicationProgress)]
+    pub fn get_bucket_replication_progress(&self, rule_id: JsValue) -> Promise {
+        let id = rule_id_arg(&rule_id);
+        self.spawn(|c| async move {
+            let r = c.get_bucket_replication_progress(&id?).await?;
+            Ok(progress_to_js(&r.value, r.request_id.as_deref()))
+        })
+    }
+
+    /// Deletes a rule (OSS closes it asynchronously); resolves to `{ requestId }`.
+    #[wasm_bindgen(js_name = deleteBucketReplication)]
+    pub fn delete_bucket_replication(&self, rule_id: JsValue) -> Promise {
+        let id = rule_id_arg(&rule_id);
+        self.spawn(|c| async move {
+            let r = c.delete_bucket_replication(&id?).await?;
+            Ok(with_request_id(r.request_id, |_| {}))
+        })
+    }
+
+    /// Turns replication time control on or off; resolves to `{ requestId }`.
+    #[wasm_bindgen(js_name = putBucketRtc)]
+    pub fn put_bucket_rtc(&self, rule_id: JsValue, enabled: JsValue) -> Promise {
+        let id = rule_id_arg(&rule_id);
+        let on = enabled
+            .as_bool()
+            .ok_or_else(|| Error::invalid("enabled must be true or false"));
+        self.spawn(|c| async move {
+            let r = c.put_bucket_rtc(&id?, on?).await?;
+            Ok(with_request_id(r.request_id, |_| {}))
+        })
+    }
+
+    /// The bucket this client manages.
+    #[wasm_bindgen(getter)]
+    pub fn bucket(&self) -> String {
+        self.inner.config().bucket.clone()
+    }
+
+    /// The correction applied to the local clock after `RequestTimeTooSkewed`, in ms.
+    #[wasm_bindgen(getter, js_name = clockOffset)]
+    pub fn clock_offset(&self) -> f64 {
+        self.inner.clock_offset_ms()
+    }
+}
+
+fn rule_id_arg(value: &JsValue) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::invalid("ruleId must be a string"))
+}

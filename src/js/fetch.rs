@@ -1,0 +1,314 @@
+//! The fetch transport: the only code that performs I/O. `fetch` comes from the
+//! caller's option or the global object (never `window`), so the same build runs
+//! in browsers, Web Workers, Cloudflare Workers, Node and Deno.
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::error::js_message;
+use crate::client::{HttpRequest, HttpResponse, Transport};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind};
+use crate::time::SigningTime;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+    #[wasm_bindgen(js_name = AbortController)]
+    type AbortController;
+    #[wasm_bindgen(constructor, js_class = "AbortController")]
+    fn new() -> AbortController;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> JsValue;
+}
+
+/// Response headers the client reads; fetch's `Headers` is queried for these only.
+const READ_HEADERS: &[&str] = &[
+    "x-oss-request-id",
+    "x-oss-ec",
+    "x-oss-replication-rule-id",
+    "retry-after",
+    "date",
+    "content-type",
+];
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls method `name` of `obj` with `args`.
+fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = get(obj, name)
+        .dyn_into()
+        .map_err(|_| JsValue::from_str(&format!("{name} is not a function")))?;
+    match args {
+        [] => f.call0(obj),
+        [a] => f.call1(obj, a),
+        [a, b] => f.call2(obj, a, b),
+        _ => Err(JsValue::from_str("too many arguments")),
+    }
+}
+
+async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
+    match value.dyn_into::<Promise>() {
+        Ok(p) => JsFuture::from(p).await,
+        Err(v) => Ok(v),
+    }
+}
+
+/// Settings and callbacks of one `ReplicationClient`.
+pub(crate) struct FetchTransport {
+    /// `fetch` from the options, if given; else the global one at call time.
+    pub(crate) fetch: Option<Function>,
+    /// Per-attempt timeout in ms (`timeout` option).
+    pub(crate) timeout_ms: f64,
+    /// Largest response body accepted.
+    pub(crate) max_response_bytes: usize,
+    /// ali-oss style `refreshSTSToken`.
+    pub(crate) refresh: Option<Function>,
+}
+
+impl FetchTransport {
+    fn fetch_fn(&self) -> Result<(Function, JsValue), Error> {
+        if let Some(f) = &self.fetch {
+            return Ok((f.clone(), JsValue::UNDEFINED));
+        }
+        let global = js_sys::global();
+        let f = get(&global, "fetch").dyn_into::<Function>().map_err(|_| {
+            Error::new(
+                ErrorKind::Network,
+                "FetchUnavailable",
+                "this runtime has no global fetch: pass the fetch option",
+            )
+        })?;
+        Ok((f, global.into()))
+    }
+
+    fn network_error(&self, thrown: &JsValue, timed_out: bool) -> Error {
+        if timed_out {
+            return Error::new(
+                ErrorKind::Timeout,
+                "RequestTimeout",
+                format!(
+                    "no complete answer within {} ms (the attempt was aborted)",
+                    self.timeout_ms
+                ),
+            );
+        }
+        Error::new(
+            ErrorKind::Network,
+            "NetworkError",
+            format!(
+                "fetch failed: {} (network unreachable, or in a browser a CORS refusal: the bucket's CORS rule must allow this origin, methods GET/POST/PUT, headers authorization, content-type, content-md5, x-oss-date, x-oss-content-sha256, x-oss-security-token, and expose x-oss-request-id, x-oss-ec, x-oss-replication-rule-id)",
+                js_message(thrown)
+            ),
+        )
+    }
+
+    async fn attempt(
+        &self,
+        request: HttpRequest,
+        signal: &JsValue,
+        aborted: &dyn Fn() -> bool,
+    ) -> Result<HttpResponse, Error> {
+        let (fetch, this) = self.fetch_fn()?;
+        let headers = js_sys::Object::new();
+        for (k, v) in &request.headers {
+            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+        let init = js_sys::Object::new();
+        let _ = Reflect::set(&init, &"method".into(), &request.method.into());
+        let _ = Reflect::set(&init, &"headers".into(), &headers);
+        if let Some(body) = &request.body {
+            let _ = Reflect::set(&init, &"body".into(), &JsValue::from_str(body));
+        }
+        let _ = Reflect::set(&init, &"signal".into(), signal);
+        let promise = fetch
+            .call2(&this, &JsValue::from_str(&request.url), &init)
+            .map_err(|e| self.network_error(&e, aborted()))?;
+        let resp = await_value(promise)
+            .await
+            .map_err(|e| self.network_error(&e, aborted()))?;
+        let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
+        let js_headers = get(&resp, "headers");
+        let mut headers = Vec::new();
+        for name in READ_HEADERS.iter().chain(["content-length"].iter()) {
+            if let Ok(v) = call(&js_headers, "get", &[&JsValue::from_str(name)]) {
+                if let Some(v) = v.as_string() {
+                    headers.push(((*name).to_owned(), v));
+                }
+            }
+        }
+        let declared = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > self.max_response_bytes) {
+            let _ = call(&get(&resp, "body"), "cancel", &[]);
+            return Err(self.too_large());
+        }
+        let body = self.read_body(&resp).await.map_err(|e| match e {
+            BodyError::TooLarge => self.too_large(),
+            BodyError::Js(e) => self.network_error(&e, aborted()),
+        })?;
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn too_large(&self) -> Error {
+        Error::new(
+            ErrorKind::ResponseTooLarge,
+            "ResponseTooLarge",
+            format!(
+                "the response body is larger than {} bytes (maxResponseBytes)",
+                self.max_response_bytes
+            ),
+        )
+    }
+
+    /// Reads the body through its stream reader, stopping at the size cap.
+    async fn read_body(&self, resp: &JsValue) -> Result<Vec<u8>, BodyError> {
+        let stream = get(resp, "body");
+        if stream.is_null() || stream.is_undefined() {
+            // No stream (empty body, or a minimal fetch polyfill): fall back to arrayBuffer().
+            if get(resp, "arrayBuffer").is_function() {
+                let buf = await_value(call(resp, "arrayBuffer", &[]).map_err(BodyError::Js)?)
+                    .await
+                    .map_err(BodyError::Js)?;
+                let bytes = Uint8Array::new(&buf);
+                if bytes.length() as usize > self.max_response_bytes {
+                    return Err(BodyError::TooLarge);
+                }
+                return Ok(bytes.to_vec());
+            }
+            return Ok(Vec::new());
+        }
+        let reader = call(&stream, "getReader", &[]).map_err(BodyError::Js)?;
+        let mut body = Vec::new();
+        loop {
+            let chunk = await_value(call(&reader, "read", &[]).map_err(BodyError::Js)?)
+                .await
+                .map_err(BodyError::Js)?;
+            if get(&chunk, "done").as_bool().unwrap_or(true) {
+                return Ok(body);
+            }
+            let bytes = Uint8Array::new(&get(&chunk, "value"));
+            if body.len() + bytes.length() as usize > self.max_response_bytes {
+                let _ = call(&reader, "cancel", &[]);
+                return Err(BodyError::TooLarge);
+            }
+            let start = body.len();
+            body.resize(start + bytes.length() as usize, 0);
+            bytes.copy_to(&mut body[start..]);
+        }
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Js(JsValue),
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let controller = AbortController::new();
+        let signal = controller.signal();
+        // A bound `abort`, not a Rust closure: nothing to free when the timer is cleared.
+        let abort = get(&controller, "abort")
+            .dyn_into::<Function>()
+            .map(|f| f.bind0(&controller))
+            .ok();
+        let timer = abort.as_ref().map(|f| set_timeout(f, self.timeout_ms));
+        let aborted = || get(&signal, "aborted").as_bool().unwrap_or(false);
+        let result = self.attempt(request, &signal, &aborted).await;
+        if let Some(t) = timer {
+            clear_timeout(&t);
+        }
+        result
+    }
+
+    async fn sleep(&self, ms: u64) {
+        let promise = Promise::new(&mut |resolve, _reject| {
+            set_timeout(&resolve, ms as f64);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+
+    fn now_millis(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
+        let refresh = self.refresh.as_ref()?;
+        let result = match refresh.call0(&JsValue::UNDEFINED) {
+            Ok(v) => await_value(v).await,
+            Err(e) => Err(e),
+        };
+        Some(match result {
+            Ok(v) => credentials_from_js(&v),
+            Err(e) => Err(Error::new(
+                ErrorKind::Credentials,
+                "CredentialsRefreshFailed",
+                js_message(&e),
+            )),
+        })
+    }
+}
+
+/// `{ accessKeyId, accessKeySecret, stsToken | securityToken, expiration? }` from a refresh callback.
+fn credentials_from_js(v: &JsValue) -> Result<Credentials, Error> {
+    let text = |key: &str| get(v, key).as_string();
+    if !v.is_object() {
+        return Err(Error::new(
+            ErrorKind::Credentials,
+            "InvalidCredentials",
+            "refreshSTSToken must return an object with accessKeyId, accessKeySecret and stsToken",
+        ));
+    }
+    let token = text("stsToken")
+        .or_else(|| text("securityToken"))
+        .or_else(|| text("SecurityToken"));
+    let id = text("accessKeyId")
+        .or_else(|| text("AccessKeyId"))
+        .unwrap_or_default();
+    let secret = text("accessKeySecret")
+        .or_else(|| text("AccessKeySecret"))
+        .unwrap_or_default();
+    let exp_value = {
+        let e = get(v, "expiration");
+        if e.is_undefined() {
+            get(v, "Expiration")
+        } else {
+            e
+        }
+    };
+    let expiration = if let Some(s) = exp_value.as_string() {
+        Some(SigningTime::parse_iso8601(&s).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Credentials,
+                "InvalidCredentials",
+                format!("expiration \"{s}\" is not an ISO 8601 UTC time"),
+            )
+        })?)
+    } else if let Some(ms) = exp_value.as_f64() {
+        Some(SigningTime::from_epoch_millis(ms))
+    } else if exp_value.is_instance_of::<js_sys::Date>() {
+        Some(SigningTime::from_epoch_millis(
+            exp_value.unchecked_into::<js_sys::Date>().get_time(),
+        ))
+    } else {
+        None
+    };
+    Ok(Credentials::new(id, secret, token)?.with_expiration(expiration))
+}
