@@ -188,8 +188,10 @@ def rand_text(rng, max_len, extra=""):
     n = rng.randint(1, max_len)
     if rng.random() < 0.25:
         return _pick_chars(rng, n, [(1, ALNUM + "-_" + extra)])
-    return _pick_chars(rng, n, [(60, ALNUM), (12, " -_." + extra), (10, XML_SPECIALS), (6, URL_SPECIALS),
+    text = _pick_chars(rng, n, [(60, ALNUM), (12, " -_." + extra), (10, XML_SPECIALS), (6, URL_SPECIALS),
                                 (12, UNICODE)])
+    # A blank rule ID is a user error the library rejects before sending: keep one visible character.
+    return text if text.strip() else rng.choice(ALNUM) + text[1:]
 
 
 def rand_bucket(rng):
