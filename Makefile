@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 CASES ?= 1200
 SEED ?= $(shell date +%s)
 
-.PHONY: help setup setup-rust setup-python setup-apt build test test-native test-differential demo bench lint
+.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg demo bench lint
 
 help:
 	@echo "make setup   install everything (idempotent)"
@@ -18,7 +18,13 @@ help:
 	@echo "make demo    start the emulator and the admin page"
 	@echo "make bench   benchmarks side by side with the peers"
 
-setup: setup-rust setup-python
+setup: setup-rust setup-python setup-node
+
+setup-node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 setup-rust:
 	rustup target add wasm32-unknown-unknown
@@ -38,7 +44,24 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential
+test: setup test-native test-differential test-pkg
+
+WASM_RELEASE := target/wasm32-unknown-unknown/release/oss_replication.wasm
+
+# The npm package: cargo release build, wasm-bindgen for the web and Node, npm binaryen's wasm-opt.
+build: setup-rust setup-node
+	cargo build --release --target wasm32-unknown-unknown -p oss-replication
+	wasm-bindgen --target web --no-typescript --out-dir pkg/web $(WASM_RELEASE)
+	wasm-bindgen --target nodejs --no-typescript --out-dir pkg/node $(WASM_RELEASE)
+	for d in web node; do node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+	  pkg/$$d/oss_replication_bg.wasm -o pkg/$$d/oss_replication_bg.wasm; done
+	@ls -l pkg/web/oss_replication_bg.wasm pkg/web/oss_replication.js | awk '{print $$5, $$9}'
+
+# The package as users get it: Node API tests, TypeScript declarations, npm pack + install in a clean folder.
+test-pkg: build
+	node --test tests/pkg/
+	node_modules/.bin/tsc -p tests/pkg/tsconfig.json
+	bash tests/pkg/pack-install.sh
 
 test-native:
 	cargo test --workspace

@@ -1,0 +1,58 @@
+// Type-checks (tsc --noEmit) code a console would write against pkg/index.d.ts.
+import init, {
+  OssError,
+  ReplicationClient,
+  signRequest,
+  type ReplicationRule,
+  type ReplicationRuleInput,
+  type StsCredentials,
+} from 'oss-replication';
+
+async function main(): Promise<void> {
+  await init();
+  const client = new ReplicationClient({
+    bucket: 'source-bucket',
+    region: 'oss-cn-hangzhou',
+    refreshSTSToken: async (): Promise<StsCredentials> => {
+      const r = await fetch('/sts');
+      const j = (await r.json()) as { accessKeyId: string; accessKeySecret: string; securityToken: string; expiration: string };
+      return { accessKeyId: j.accessKeyId, accessKeySecret: j.accessKeySecret, stsToken: j.securityToken, expiration: j.expiration };
+    },
+    refreshSTSTokenInterval: 300_000,
+    signatureVersion: 'v4',
+    timeout: 10_000,
+    retryMax: 3,
+  });
+  const rule: ReplicationRuleInput = {
+    destination: { bucket: 'dest', location: 'oss-cn-beijing', transferType: 'oss_acc' },
+    prefixes: ['logs/'],
+    actions: ['PUT', 'DELETE'],
+    historicalObjectReplication: true,
+    rtc: false,
+  };
+  const { ruleId, requestId } = await client.putBucketReplication(rule);
+  const rules: ReplicationRule[] = (await client.getBucketReplication()).rules;
+  const statuses: (string | undefined)[] = rules.map((r) => r.status);
+  const loc = await client.getBucketReplicationLocation();
+  const accTargets: string[] = loc.transferTypeConstraints.filter((c) => c.transferTypes.includes('oss_acc')).map((c) => c.location);
+  const progress = await client.getBucketReplicationProgress(ruleId);
+  const fraction: number | undefined = progress.progress.historicalObject;
+  await client.putBucketRtc(ruleId, true);
+  await client.deleteBucketReplication(ruleId);
+  const headers: Record<string, string> = signRequest(
+    { method: 'GET', bucket: 'source-bucket', url: 'https://source-bucket.oss-cn-hangzhou.aliyuncs.com/?replication' },
+    { accessKeyId: 'a', accessKeySecret: 'b', stsToken: 'c' },
+    { version: 'v4', region: 'cn-hangzhou', time: Date.now() },
+  );
+  try {
+    await client.getBucketReplication();
+  } catch (e) {
+    if (e instanceof OssError) {
+      const detail: [string, number, string | undefined, boolean] = [e.code, e.status, e.requestId, e.retryable];
+      console.log(detail);
+    }
+  }
+  console.log(requestId, statuses, accTargets, fraction, headers, client.bucket, client.clockOffset);
+}
+
+void main;
