@@ -204,6 +204,23 @@ impl<T: Transport> Client<T> {
         req: &OssRequest,
         parse: impl Fn(&HttpResponse) -> Result<R, Error>,
     ) -> Result<Response<R>, (Error, u32)> {
+        let mut value = None;
+        let request_id = self
+            .send_with_retries(req, &mut |resp| parse(resp).map(|v| value = Some(v)))
+            .await?;
+        match value {
+            Some(value) => Ok(Response { value, request_id }),
+            None => Err((Error::parse("no answer was parsed"), 0)),
+        }
+    }
+
+    /// The retry loop, deliberately not generic (one copy in the wasm): `accept`
+    /// parses a 2xx answer and keeps the value; its error may be retried for reads.
+    async fn send_with_retries(
+        &self,
+        req: &OssRequest,
+        accept: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+    ) -> Result<Option<String>, (Error, u32)> {
         let url = self.config.endpoint.bucket_url(&req.bucket, &req.query);
         let idempotent = req.method == "GET";
         let mut retry = 0u32;
@@ -227,9 +244,8 @@ impl<T: Transport> Client<T> {
             };
             let (error, retry_after) = match self.transport.send(request).await {
                 Ok(resp) if (200..300).contains(&resp.status) => {
-                    let request_id = resp.header("x-oss-request-id").map(str::to_owned);
-                    match parse(&resp) {
-                        Ok(value) => return Ok(Response { value, request_id }),
+                    match accept(&resp) {
+                        Ok(()) => return Ok(resp.header("x-oss-request-id").map(str::to_owned)),
                         // A cut or mangled body on a read is worth another try.
                         Err(e) if idempotent => (e, None),
                         Err(e) => return Err((e, retry)),

@@ -194,9 +194,14 @@ fn is_ip_or_localhost(host: &str) -> bool {
         return true; // IPv6 literal
     }
     let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    name == "localhost"
-        || name.ends_with(".localhost")
-        || name.parse::<std::net::Ipv4Addr>().is_ok()
+    let ipv4 = name.split('.').count() == 4
+        && name.split('.').all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u8>().is_ok()
+        });
+    name == "localhost" || name.ends_with(".localhost") || ipv4
 }
 
 #[cfg(test)]

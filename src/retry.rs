@@ -38,10 +38,11 @@ impl RetryPolicy {
     }
 }
 
-/// `Retry-After` as milliseconds, when it is a number of seconds.
+/// `Retry-After` as milliseconds, when it is a number of seconds (HTTP's
+/// `delay-seconds`; the HTTP-date form is not used by OSS).
 pub fn retry_after_ms(value: Option<&str>) -> Option<u64> {
-    let secs: f64 = value?.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then_some((secs * 1000.0) as u64)
+    let secs: u64 = value?.trim().parse().ok()?;
+    Some(secs.saturating_mul(1000))
 }
 
 #[cfg(test)]

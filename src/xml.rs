@@ -97,7 +97,7 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
     loop {
         let event = reader
             .read_event()
-            .map_err(|e| malformed(reader.error_position(), &e))?;
+            .map_err(|e| malformed(reader.error_position(), &describe(&e)))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let name = std::str::from_utf8(e.local_name().as_ref())
@@ -146,7 +146,7 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
             Event::Text(t) => {
                 let text = t
                     .unescape()
-                    .map_err(|e| malformed(reader.buffer_position(), &e))?;
+                    .map_err(|e| malformed(reader.buffer_position(), &describe(&e)))?;
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&text),
                     None if text.trim().is_empty() => {}
@@ -189,6 +189,19 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
         )));
     }
     root.ok_or_else(|| describe_non_xml(body, expected_root))
+}
+
+/// quick-xml's error as text, without going through `std::io::Error`'s
+/// Display (a slice reader never fails on I/O, and that path costs ~10 KB of wasm).
+fn describe(e: &quick_xml::Error) -> String {
+    use quick_xml::Error as E;
+    match e {
+        E::Syntax(s) => s.to_string(),
+        E::IllFormed(i) => i.to_string(),
+        E::Escape(x) => x.to_string(),
+        E::Encoding(_) => "text is not valid UTF-8".to_owned(),
+        _ => "unreadable XML".to_owned(),
+    }
 }
 
 fn attach(stack: &mut [Node], root: &mut Option<Node>, node: Node) {

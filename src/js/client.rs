@@ -154,13 +154,20 @@ fn with_request_id(request_id: Option<String>, extra: impl FnOnce(&Writer)) -> J
     w.done()
 }
 
+type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+
+/// The one place a call becomes a Promise: boxing keeps a single copy of
+/// `future_to_promise`'s machinery in the wasm instead of one per method.
+fn promise(call: Call) -> Promise {
+    future_to_promise(async move { call.await.map_err(|e| to_js(&e)) })
+}
+
 impl ReplicationClient {
     fn spawn<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
     where
         F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
     {
-        let fut = f(self.inner.clone());
-        future_to_promise(async move { fut.await.map_err(|e| to_js(&e)) })
+        promise(Box::pin(f(self.inner.clone())))
     }
 }
 

@@ -95,7 +95,7 @@ impl FetchTransport {
                 "RequestTimeout",
                 format!(
                     "no complete answer within {} ms (the attempt was aborted)",
-                    self.timeout_ms
+                    self.timeout_ms as u64
                 ),
             );
         }

@@ -109,6 +109,12 @@ fn canonical_headers(
         .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
         .filter(|(k, _)| pick(k))
         .collect();
-    out.sort();
+    sort_pairs(&mut out);
     out
+}
+
+/// Sorts name/value pairs. Every canonical list goes through this one
+/// function so the wasm carries a single copy of the sort.
+pub(crate) fn sort_pairs(pairs: &mut [(String, String)]) {
+    pairs.sort_unstable();
 }

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use super::{RequestParts, Signed, canonical_headers, header, with_added};
+use super::{RequestParts, Signed, canonical_headers, header, sort_pairs, with_added};
 use crate::credentials::Credentials;
 use crate::time::SigningTime;
 
@@ -108,18 +108,19 @@ pub fn canonical_resource(req: &RequestParts<'_>, subresources: &[&str]) -> Stri
         Some(b) => format!("/{b}/{}", req.key),
         None => "/".to_owned(),
     };
-    let mut signed: Vec<&(String, String)> = req
+    let mut signed: Vec<(String, String)> = req
         .query
         .iter()
         .filter(|(k, _)| subresources.contains(&k.as_str()))
+        .cloned()
         .collect();
-    signed.sort();
+    sort_pairs(&mut signed);
     for (i, (k, v)) in signed.into_iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(k);
+        out.push_str(&k);
         if !v.is_empty() {
             out.push('=');
-            out.push_str(v);
+            out.push_str(&v);
         }
     }
     out

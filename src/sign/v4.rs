@@ -4,7 +4,9 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 use super::encode::{hex, uri_encode};
-use super::{RequestParts, Signed, SigningParams, canonical_headers, header, with_added};
+use super::{
+    RequestParts, Signed, SigningParams, canonical_headers, header, sort_pairs, with_added,
+};
 use crate::credentials::Credentials;
 
 /// The algorithm name that starts the string to sign and the Authorization header.
@@ -26,7 +28,7 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
         .iter()
         .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
         .collect();
-    encoded.sort();
+    sort_pairs(&mut encoded);
     let mut out = String::new();
     for (i, (k, v)) in encoded.iter().enumerate() {
         if i > 0 {
@@ -52,14 +54,14 @@ pub fn effective_additional_headers(
     headers: &[(String, String)],
     additional: &[&str],
 ) -> Vec<String> {
-    let mut names: Vec<String> = additional
+    let mut names: Vec<(String, String)> = additional
         .iter()
-        .map(|n| n.trim().to_ascii_lowercase())
-        .filter(|n| !is_default_signed(n) && header(headers, n).is_some())
+        .map(|n| (n.trim().to_ascii_lowercase(), String::new()))
+        .filter(|(n, _)| !is_default_signed(n) && header(headers, n).is_some())
         .collect();
-    names.sort();
+    sort_pairs(&mut names);
     names.dedup();
-    names
+    names.into_iter().map(|(n, _)| n).collect()
 }
 
 /// The canonical request for `req` as it will be sent (its headers must already
