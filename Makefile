@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 CASES ?= 1200
 SEED ?= $(shell date +%s)
 
-.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg demo bench lint
+.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples demo bench lint FORCE
 
 help:
 	@echo "make setup   install everything (idempotent)"
@@ -45,6 +45,23 @@ setup-apt:
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
 test: setup test-native test-differential test-pkg
+
+EMULATOR := target/debug/oss-emulator
+WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication
+
+$(EMULATOR): FORCE
+	cargo build -p oss-emulator
+
+# wasm-bindgen-test suites: the facade in Node and in headless Chromium (cross-origin, CORS), against the emulator.
+test-wasm: setup setup-apt $(EMULATOR)
+	scripts/with-emulator.sh bash -c 'OSS_TEST_SOURCE=src-node $(WASM_TEST) --test wasm_node && \
+	  OSS_TEST_SOURCE=src-browser CHROMEDRIVER=/usr/bin/chromedriver $(WASM_TEST) --test wasm_browser'
+
+# The examples as users run them: the Node CLI, and the Worker in real workerd.
+test-examples: build $(EMULATOR)
+	scripts/with-emulator.sh node --test tests/examples/
+
+FORCE:
 
 WASM_RELEASE := target/wasm32-unknown-unknown/release/oss_replication.wasm
 
