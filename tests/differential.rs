@@ -205,17 +205,14 @@ fn check_signer(c: &Case, ours: &OssRequest, version: SignatureVersion) -> Resul
         query: &c.request.query,
         headers: &headers,
     };
-    let signed = sign(
-        &parts,
-        &creds,
-        &SigningParams {
-            version,
-            region: &c.region,
-            time: SigningTime::from_epoch_secs(c.time),
-            subresources: Some(ours.operation.signed_subresources()),
-            additional_headers: &[],
-        },
-    );
+    let params = SigningParams {
+        version,
+        region: &c.region,
+        time: SigningTime::from_epoch_secs(c.time),
+        subresources: Some(ours.operation.signed_subresources()),
+        additional_headers: &[],
+    };
+    let signed = sign(&parts, &creds, &params);
     if signed.canonical_request != c.canonical_request {
         return Err(format!(
             "canonical request\n ours: {:?}\n sdk:  {:?}",
@@ -254,17 +251,7 @@ fn check_signer(c: &Case, ours: &OssRequest, version: SignatureVersion) -> Resul
             c.security_token.clone(),
         )
         .unwrap();
-        let with = sign(
-            &parts,
-            &creds,
-            &SigningParams {
-                version,
-                region: &c.region,
-                time: SigningTime::from_epoch_secs(c.time),
-                subresources: Some(ours.operation.signed_subresources()),
-                additional_headers: &[],
-            },
-        );
+        let with = sign(&parts, &creds, &params);
         let line = format!(
             "x-oss-security-token:{}\n",
             c.security_token.as_deref().unwrap()

@@ -91,6 +91,29 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
         .map(|(_, v)| v.as_str())
 }
 
+/// Adds `name: value()` to `added` unless the request already carries `name`.
+fn add_missing(
+    headers: &[(String, String)],
+    added: &mut Vec<(String, String)>,
+    name: &str,
+    value: impl FnOnce() -> String,
+) {
+    if header(headers, name).is_none() {
+        added.push((name.to_owned(), value()));
+    }
+}
+
+/// Adds the STS token header for temporary credentials (signed as an `x-oss-` header).
+fn add_security_token(
+    headers: &[(String, String)],
+    added: &mut Vec<(String, String)>,
+    creds: &Credentials,
+) {
+    if let Some(token) = creds.security_token() {
+        add_missing(headers, added, "x-oss-security-token", || token.to_owned());
+    }
+}
+
 /// `headers` plus `added`, for building canonical strings over what will be sent.
 fn with_added(headers: &[(String, String)], added: &[(String, String)]) -> Vec<(String, String)> {
     let mut all = Vec::with_capacity(headers.len() + added.len());

@@ -4,7 +4,10 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use super::{RequestParts, Signed, canonical_headers, header, sort_pairs, with_added};
+use super::{
+    RequestParts, Signed, add_missing, add_security_token, canonical_headers, header, sort_pairs,
+    with_added,
+};
 use crate::credentials::Credentials;
 use crate::time::SigningTime;
 
@@ -167,14 +170,11 @@ pub fn sign(
     subresources: Option<&[&str]>,
 ) -> Signed {
     let mut added = Vec::with_capacity(3);
-    if header(req.headers, "x-oss-date").is_none() && header(req.headers, "date").is_none() {
-        added.push(("x-oss-date".to_owned(), time.to_rfc1123()));
+    // A given `Date` is the date line (oss2); otherwise `x-oss-date`, which browsers may send.
+    if header(req.headers, "date").is_none() {
+        add_missing(req.headers, &mut added, "x-oss-date", || time.to_rfc1123());
     }
-    if let Some(token) = creds.security_token() {
-        if header(req.headers, "x-oss-security-token").is_none() {
-            added.push(("x-oss-security-token".to_owned(), token.to_owned()));
-        }
-    }
+    add_security_token(req.headers, &mut added, creds);
     let all = with_added(req.headers, &added);
     let parts = RequestParts {
         headers: &all,

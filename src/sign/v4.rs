@@ -5,7 +5,8 @@ use sha2::{Digest, Sha256};
 
 use super::encode::{hex, uri_encode};
 use super::{
-    RequestParts, Signed, SigningParams, canonical_headers, header, sort_pairs, with_added,
+    RequestParts, Signed, SigningParams, add_missing, add_security_token, canonical_headers,
+    header, sort_pairs, with_added,
 };
 use crate::credentials::Credentials;
 
@@ -132,20 +133,11 @@ pub fn sign(req: &RequestParts<'_>, creds: &Credentials, params: &SigningParams<
         None => params.time.to_iso8601_basic(),
     };
     let mut added = Vec::with_capacity(4);
-    if header(req.headers, "x-oss-date").is_none() {
-        added.push(("x-oss-date".to_owned(), iso.clone()));
-    }
-    if header(req.headers, "x-oss-content-sha256").is_none() {
-        added.push((
-            "x-oss-content-sha256".to_owned(),
-            UNSIGNED_PAYLOAD.to_owned(),
-        ));
-    }
-    if let Some(token) = creds.security_token() {
-        if header(req.headers, "x-oss-security-token").is_none() {
-            added.push(("x-oss-security-token".to_owned(), token.to_owned()));
-        }
-    }
+    add_missing(req.headers, &mut added, "x-oss-date", || iso.clone());
+    add_missing(req.headers, &mut added, "x-oss-content-sha256", || {
+        UNSIGNED_PAYLOAD.to_owned()
+    });
+    add_security_token(req.headers, &mut added, creds);
     let all = with_added(req.headers, &added);
     let parts = RequestParts {
         headers: &all,
