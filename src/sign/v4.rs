@@ -120,11 +120,14 @@ pub fn signing_key(secret: &str, date_stamp: &str, region: &str) -> [u8; 32] {
     hmac(&k, b"aliyun_v4_request")
 }
 
+/// A derived key and what it came from: secret digest, date, region.
+type CachedKey = ([u8; 32], String, String, [u8; 32]);
+
 thread_local! {
     /// The last derived key with what it was derived from (the secret only as a
     /// SHA-256 digest). It changes once a day per region and secret, so nearly every
     /// signature reuses it: four HMACs saved per request.
-    static LAST_KEY: std::cell::RefCell<Option<([u8; 32], String, String, [u8; 32])>> =
+    static LAST_KEY: std::cell::RefCell<Option<CachedKey>> =
         const { std::cell::RefCell::new(None) };
 }
 
