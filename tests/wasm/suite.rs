@@ -13,11 +13,25 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 use wasm_bindgen_test::*;
 
-const ENDPOINT: &str = env!("OSS_TEST_ENDPOINT");
-const AK: &str = env!("OSS_TEST_AK");
-const SK: &str = env!("OSS_TEST_SK");
+/// Set by `make test-wasm` (scripts/with-emulator.sh); without it every test fails
+/// with a network error naming this host, so a missing server cannot pass silently.
+const ENDPOINT: &str = match option_env!("OSS_TEST_ENDPOINT") {
+    Some(e) => e,
+    None => "http://oss-test-endpoint-unset.invalid",
+};
+const AK: &str = match option_env!("OSS_TEST_AK") {
+    Some(v) => v,
+    None => "unset",
+};
+const SK: &str = match option_env!("OSS_TEST_SK") {
+    Some(v) => v,
+    None => "unset",
+};
 /// The source bucket this suite owns (each suite has its own: they share one emulator).
-const SOURCE: &str = env!("OSS_TEST_SOURCE");
+const SOURCE: &str = match option_env!("OSS_TEST_SOURCE") {
+    Some(v) => v,
+    None => "unset-source",
+};
 
 fn obj(fields: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
