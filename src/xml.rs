@@ -14,7 +14,7 @@ use crate::error::Error;
 /// Deepest nesting accepted; OSS answers are 5 levels deep.
 const MAX_DEPTH: usize = 32;
 
-/// One element: its local name, its text (trimmed), and its child elements.
+/// One element: its local name, its text exactly as sent, and its child elements.
 #[derive(Debug, Default)]
 pub(crate) struct Node {
     pub(crate) name: String,
@@ -33,16 +33,25 @@ impl Node {
         self.children.iter().filter(move |c| c.name == name)
     }
 
-    /// The trimmed text of the first child named `name`.
+    /// The trimmed text of the first child named `name`: for codes, statuses,
+    /// numbers and times, where stray whitespace means nothing.
     pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.as_str())
+        self.child(name).map(|c| c.text.trim())
     }
 
-    /// The text of the first child named `name`, owned; `None` when absent or empty.
+    /// The trimmed text of the first child named `name`, owned; `None` when absent or empty.
     pub(crate) fn string(&self, name: &str) -> Option<String> {
         self.text_of(name)
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
+    }
+
+    /// The exact text of the first child named `name`, owned; `None` when absent or
+    /// empty. For user data (prefixes, IDs), where a space is part of the value.
+    pub(crate) fn exact(&self, name: &str) -> Option<String> {
+        self.child(name)
+            .filter(|c| !c.text.is_empty())
+            .map(|c| c.text.clone())
     }
 }
 
@@ -134,13 +143,9 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
                 }
             }
             Event::End(_) => {
-                let mut node = stack
+                let node = stack
                     .pop()
                     .ok_or_else(|| malformed(reader.buffer_position(), &"unexpected end tag"))?;
-                let trimmed = node.text.trim();
-                if trimmed.len() != node.text.len() {
-                    node.text = trimmed.to_owned();
-                }
                 attach(&mut stack, &mut root, node);
             }
             Event::Text(t) => {
@@ -296,7 +301,9 @@ mod tests {
             </a:Root>"#;
         let root = parse_document(doc, "Root").unwrap();
         let items: Vec<&str> = root.children("Item").map(|n| n.text.as_str()).collect();
-        assert_eq!(items, ["one & two", ""]);
+        assert_eq!(items, ["  one & two ", ""]);
+        assert_eq!(root.text_of("Item"), Some("one & two"));
+        assert_eq!(root.exact("Item").as_deref(), Some("  one & two "));
         assert_eq!(root.text_of("C"), Some("<raw>"));
         assert_eq!(root.string("Item").as_deref(), Some("one & two"));
         assert!(root.child("Future").unwrap().child("X").is_some());

@@ -11,22 +11,33 @@ fn flag(text: Option<&str>, on: &[&str]) -> Option<bool> {
         .map(|t| on.iter().any(|o| t.eq_ignore_ascii_case(o)))
 }
 
-fn texts(node: Option<&Node>, name: &str) -> Vec<String> {
-    node.map(|n| n.children(name).map(|c| c.text.clone()).collect())
-        .unwrap_or_default()
+/// The texts of every child named `name`: exact for user data (prefixes), trimmed otherwise.
+fn texts(node: Option<&Node>, name: &str, exact: bool) -> Vec<String> {
+    node.map(|n| {
+        n.children(name)
+            .map(|c| {
+                if exact {
+                    c.text.clone()
+                } else {
+                    c.text.trim().to_owned()
+                }
+            })
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn rule_from(node: &Node) -> ReplicationRule {
     let dest = node.child("Destination");
     let rtc_status = node.child("RTC").and_then(|r| r.string("Status"));
     ReplicationRule {
-        id: node.string("ID"),
+        id: node.exact("ID"),
         destination: Destination {
             bucket: dest.and_then(|d| d.string("Bucket")).unwrap_or_default(),
             location: dest.and_then(|d| d.string("Location")).unwrap_or_default(),
             transfer_type: dest.and_then(|d| d.string("TransferType")),
         },
-        prefixes: texts(node.child("PrefixSet"), "Prefix"),
+        prefixes: texts(node.child("PrefixSet"), "Prefix", true),
         actions: node
             .text_of("Action")
             .map(|a| {
@@ -41,7 +52,7 @@ fn rule_from(node: &Node) -> ReplicationRule {
             node.text_of("HistoricalObjectReplication"),
             &["enabled"],
         ),
-        sync_role: node.string("SyncRole"),
+        sync_role: node.exact("SyncRole"),
         sse_kms_encrypted_objects: flag(
             node.child("SourceSelectionCriteria")
                 .and_then(|c| c.child("SseKmsEncryptedObjects"))
@@ -50,7 +61,7 @@ fn rule_from(node: &Node) -> ReplicationRule {
         ),
         replica_kms_key_id: node
             .child("EncryptionConfiguration")
-            .and_then(|e| e.string("ReplicaKmsKeyID")),
+            .and_then(|e| e.exact("ReplicaKmsKeyID")),
         rtc: flag(rtc_status.as_deref(), &["enabled", "enabling"]),
         status: node.string("Status"),
         rtc_status,
@@ -95,19 +106,19 @@ pub fn parse_get_bucket_replication(body: &[u8]) -> Result<Vec<ReplicationRule>,
 pub fn parse_get_bucket_replication_location(body: &[u8]) -> Result<ReplicationLocation, Error> {
     let root = parse_document(body, "ReplicationLocation")?;
     Ok(ReplicationLocation {
-        locations: texts(Some(&root), "Location"),
+        locations: texts(Some(&root), "Location", false),
         transfer_type_constraints: root
             .child("LocationTransferTypeConstraint")
             .map(|c| {
                 c.children("LocationTransferType")
                     .map(|t| LocationTransferType {
                         location: t.string("Location").unwrap_or_default(),
-                        transfer_types: texts(t.child("TransferTypes"), "Type"),
+                        transfer_types: texts(t.child("TransferTypes"), "Type", false),
                     })
                     .collect()
             })
             .unwrap_or_default(),
-        rtc_locations: texts(root.child("LocationRTCConstraint"), "Location"),
+        rtc_locations: texts(root.child("LocationRTCConstraint"), "Location", false),
     })
 }
 
