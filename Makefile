@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 CASES ?= 1200
 SEED ?= $(shell date +%s)
 
-.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples demo bench lint FORCE
+.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples test-emulator test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
 
 help:
 	@echo "make setup   install everything (idempotent)"
@@ -44,7 +44,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential test-pkg
+test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-e2e test-size test-fuzz
 
 EMULATOR := target/debug/oss-emulator
 WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication
@@ -60,6 +60,42 @@ test-wasm: setup setup-apt $(EMULATOR)
 # The examples as users run them: the Node CLI, and the Worker in real workerd.
 test-examples: build $(EMULATOR)
 	scripts/with-emulator.sh node --test tests/examples/
+
+# oss-emulator: Rust integration tests and the official Python SDKs (oss2, alibabacloud-oss-v2) as clients.
+test-emulator: setup-python
+	bash scripts/test-emulator.sh
+
+# The admin page in headless Chromium (Playwright) against the emulator; screenshots in test-output/.
+test-e2e: setup setup-apt build $(EMULATOR)
+	node tests/e2e/run.mjs
+
+# Fails when the browser entry (wasm + glue, gzip) outgrows the budget in bench/size-budget.json.
+test-size: build
+	node bench/size-budget.mjs
+
+FUZZ_TARGETS := parse_responses endpoint v4_canonical rule_validation
+FUZZ_SECONDS ?= 120
+
+setup-fuzz:
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+
+# libFuzzer on every parser and canonicaliser; the committed seeds in fuzz/corpus are read,
+# new inputs go to target/fuzz-corpus. Prints executions per target.
+fuzz: setup-fuzz
+	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The short form inside make test.
+test-fuzz: setup-fuzz
+	bash scripts/fuzz.sh 15 $(FUZZ_TARGETS)
+
+# Local emulator + admin page; prints the URL.
+demo: setup-rust setup-node build
+	bash scripts/demo.sh
+
+# Benchmarks side by side with the peers (ali-oss, aws4fetch, xml2js, fast-xml-parser, oss2, native Rust).
+bench: setup build
+	bash bench/run.sh
 
 FORCE:
 

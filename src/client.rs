@@ -221,7 +221,11 @@ impl<T: Transport> Client<T> {
         req: &OssRequest,
         accept: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
     ) -> Result<Option<String>, (Error, u32)> {
-        let url = self.config.endpoint.bucket_url(&req.bucket, &req.query);
+        let url = self
+            .config
+            .endpoint
+            .bucket_url(&req.bucket, &req.query)
+            .map_err(|e| (e, 0))?;
         let idempotent = req.method == "GET";
         let mut retry = 0u32;
         let mut skew_fixed = false;

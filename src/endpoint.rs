@@ -19,7 +19,9 @@ impl Region {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !id.starts_with('-')
-            && !id.ends_with('-');
+            && !id.ends_with('-')
+            // `oss-oss-cn-hangzhou` would sign as `oss-cn-hangzhou` (found by fuzzing).
+            && !id.starts_with("oss-");
         if !valid {
             return Err(Error::invalid(format!(
                 "region \"{}\" is not a region ID like cn-hangzhou or oss-cn-hangzhou",
@@ -136,8 +138,10 @@ impl Endpoint {
 
     /// The URL of a bucket-level request: `https://<bucket>.<host>/?<query>`
     /// (path style: `http://<host>/<bucket>/?<query>`; CNAME: `https://<host>/?<query>`).
-    /// Query values are percent-encoded; an empty value is sent as a bare key.
-    pub fn bucket_url(&self, bucket: &str, query: &[(String, String)]) -> String {
+    /// Query values are percent-encoded; an empty value is sent as a bare key. The
+    /// bucket name is checked here too: it is spliced into the host or the path.
+    pub fn bucket_url(&self, bucket: &str, query: &[(String, String)]) -> Result<String, Error> {
+        validate_bucket_name(bucket)?;
         let mut url = match self.style {
             Style::VirtualHosted => format!("{}://{bucket}.{}/", self.scheme, self.host),
             Style::Path => format!("{}://{}/{bucket}/", self.scheme, self.host),
@@ -151,7 +155,7 @@ impl Endpoint {
                 url.push_str(&uri_encode(v, false));
             }
         }
-        url
+        Ok(url)
     }
 
     /// The host (and port) requests go to, without a bucket.
@@ -217,6 +221,24 @@ mod tests {
                 ("rule-id".into(), "a b/é".into()),
             ],
         )
+        .unwrap()
+    }
+
+    #[test]
+    fn bucket_urls_refuse_names_that_would_change_the_url() {
+        // Found by the endpoint fuzz target: an unchecked name was spliced into the host.
+        let e = Endpoint::new(
+            &Region::new("cn-hangzhou").unwrap(),
+            &EndpointOptions::default(),
+        )
+        .unwrap();
+        for bad in ["-/hbu etto:/?1131:90/c  ", "a.evil.com#", "b?x=1", "UPPER"] {
+            assert_eq!(
+                e.bucket_url(bad, &[]).unwrap_err().code(),
+                "InvalidBucketName",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -315,7 +337,14 @@ mod tests {
             Region::new("cn-hangzhou").unwrap().location(),
             "oss-cn-hangzhou"
         );
-        for bad in ["", "oss-", "CN-HANGZHOU", "cn hangzhou", "-cn"] {
+        for bad in [
+            "",
+            "oss-",
+            "CN-HANGZHOU",
+            "cn hangzhou",
+            "-cn",
+            "oss-oss-cn-hangzhou",
+        ] {
             assert!(
                 Region::new(bad)
                     .unwrap_err()
