@@ -268,8 +268,14 @@ impl<T: Transport> Client<T> {
                     }
                     if AUTH_CODES.contains(&error.code()) && !refreshed_for_auth {
                         refreshed_for_auth = true;
-                        let refreshed = self.credentials(true).await;
-                        if refreshed.is_ok() {
+                        // Another call may have refreshed while this one was in flight:
+                        // then retry with those credentials instead of refreshing again.
+                        let replaced = self
+                            .credentials
+                            .borrow()
+                            .as_ref()
+                            .is_some_and(|(c, _)| *c != creds);
+                        if replaced || self.credentials(true).await.is_ok() {
                             continue;
                         }
                     }

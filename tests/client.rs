@@ -60,11 +60,14 @@ impl Future for YieldOnce {
 impl Transport for &Script {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         self.sent.borrow_mut().push(request);
-        YieldOnce(false).await;
-        self.answers
+        // Answers are matched to requests in the order they are sent.
+        let answer = self
+            .answers
             .borrow_mut()
             .pop_front()
-            .expect("the script ran out of answers")
+            .expect("the script ran out of answers");
+        YieldOnce(false).await;
+        answer
     }
     async fn sleep(&self, ms: u64) {
         self.sleeps.borrow_mut().push(ms);
@@ -389,7 +392,7 @@ fn put_generates_an_id_and_a_retry_meeting_already_exist_is_success() {
                 .next()
                 .unwrap()
                 .to_owned();
-            s.answers.borrow_mut()[1] = ok(&format!(
+            s.answers.borrow_mut()[0] = ok(&format!(
                 "<ReplicationConfiguration><Rule><ID>{id}</ID></Rule></ReplicationConfiguration>"
             ));
         }
@@ -532,6 +535,51 @@ fn auth_errors_refresh_once_then_fail() {
     let e = block_on(c.get_bucket_replication_location()).unwrap_err();
     assert_eq!(e.code(), "InvalidAccessKeyId");
     assert_eq!(s.sent.borrow().len(), 2);
+}
+
+#[test]
+fn calls_failing_after_a_refresh_reuse_it_instead_of_refreshing_again() {
+    // Three calls in flight with expired credentials; their 403s arrive one after
+    // another: the first refreshes, the later ones retry with the new credentials.
+    let mut answers = vec![ok("<ReplicationLocation/>")];
+    answers.extend((0..3).map(|_| oss_error(403, "SecurityTokenExpired", "")));
+    answers.extend((0..3).map(|_| ok("<ReplicationLocation/>")));
+    let s = Script::new(answers);
+    let c = refreshing(&s, None);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 1);
+    *s.refresh_with.borrow_mut() = Some(Ok(("token-3".into(), None)));
+    let mut futs: Vec<_> = (0..3)
+        .map(|_| Box::pin(c.get_bucket_replication_location()))
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    // All three send with the old token first...
+    for f in &mut futs {
+        assert!(f.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(s.sent.borrow().len(), 4);
+    // ...then each runs to completion in turn, so the later 403s arrive after the refresh.
+    for f in &mut futs {
+        let mut result = None;
+        for _ in 0..100 {
+            if let Poll::Ready(r) = f.as_mut().poll(&mut cx) {
+                result = Some(r);
+                break;
+            }
+        }
+        result.expect("call completes").unwrap();
+    }
+    assert_eq!(
+        s.refreshes.get(),
+        2,
+        "one refresh for the three expired calls"
+    );
+    let sent = s.sent.borrow();
+    assert!(
+        sent[4..]
+            .iter()
+            .all(|r| header(r, "x-oss-security-token") == Some("token-3"))
+    );
 }
 
 #[test]
