@@ -14,6 +14,8 @@ wasm.__setOssErrorClass(OssError);
 exports.ReplicationClient = wasm.ReplicationClient;
 exports.signRequest = wasm.signRequest;
 exports.OssError = OssError;
+/** Diagnostic: pages (64 KiB) of wasm memory in use. */
+exports.__wasmMemoryPages = wasm.__wasmMemoryPages;
 /** Nothing to load in Node; kept so the same code runs everywhere. */
 exports.init = async function init() {};
 exports.initSync = function initSync() {};

@@ -11,3 +11,10 @@ mod sign_request;
 pub use client::ReplicationClient;
 pub use error::set_oss_error_class;
 pub use sign_request::sign_request;
+
+/// Pages (64 KiB) of wasm linear memory in use: a diagnostic for leak checks
+/// (the load tests assert it stays flat over thousands of calls).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = "__wasmMemoryPages")]
+pub fn wasm_memory_pages() -> f64 {
+    core::arch::wasm32::memory_size(0) as f64
+}
