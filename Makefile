@@ -9,7 +9,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 CASES ?= 1200
 SEED ?= $(shell date +%s)
 
-.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
+.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
 
 help:
 	@echo "make setup   install everything (idempotent)"
@@ -44,7 +44,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-fuzz
+test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-fuzz
 
 EMULATOR := target/debug/oss-emulator
 WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication
@@ -64,6 +64,11 @@ test-examples: build $(EMULATOR)
 # Reliability: fault injection, kill -9 persistence and load against the emulator (Node, the package).
 test-reliability: build $(EMULATOR)
 	scripts/with-emulator.sh node --test --test-concurrency=1 tests/reliability/
+
+# Import-and-call smoke tests in Deno and Bun (both from npm).
+test-runtimes: setup-node build $(EMULATOR)
+	scripts/with-emulator.sh bash -c 'node_modules/.bin/deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/smoke.mjs && \
+	  node_modules/.bin/bun tests/runtimes/smoke.mjs'
 
 # oss-emulator: Rust integration tests and the official Python SDKs (oss2, alibabacloud-oss-v2) as clients.
 test-emulator: setup-python
