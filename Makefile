@@ -126,7 +126,7 @@ test-pkg: build
 	bash tests/pkg/pack-install.sh
 
 test-native:
-	cargo test --workspace
+	cargo test -p oss-replication
 
 # Re-runs oss2 and alibabacloud-oss-v2 on fresh random cases and checks the library against them.
 test-differential: setup-python

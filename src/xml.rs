@@ -196,14 +196,29 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
     root.ok_or_else(|| describe_non_xml(body, expected_root))
 }
 
-/// quick-xml's error as text, without going through `std::io::Error`'s
-/// Display (a slice reader never fails on I/O, and that path costs ~10 KB of wasm).
+/// quick-xml's error as text, in our own words: its `Display` impls pull in
+/// `char` debug escaping and `std::io::Error` descriptions (~12 KB of wasm), and a
+/// slice reader never fails on I/O.
 fn describe(e: &quick_xml::Error) -> String {
     use quick_xml::Error as E;
+    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
+    use quick_xml::escape::EscapeError as X;
     match e {
-        E::Syntax(s) => s.to_string(),
-        E::IllFormed(i) => i.to_string(),
-        E::Escape(x) => x.to_string(),
+        E::Syntax(S::UnclosedTag) => "a tag is not closed".to_owned(),
+        E::Syntax(S::UnclosedComment) => "a comment is not closed".to_owned(),
+        E::Syntax(S::UnclosedCData) => "a CDATA section is not closed".to_owned(),
+        E::Syntax(S::UnclosedDoctype) => "a DOCTYPE is not closed".to_owned(),
+        E::Syntax(S::UnclosedPIOrXmlDecl) => "a processing instruction is not closed".to_owned(),
+        E::Syntax(_) => "unknown markup after '<!'".to_owned(),
+        E::IllFormed(I::MismatchedEndTag { expected, found }) => {
+            format!("</{found}> closes <{expected}>")
+        }
+        E::IllFormed(I::UnmatchedEndTag(name)) => format!("</{name}> closes nothing"),
+        E::IllFormed(I::MissingEndTag(name)) => format!("<{name}> is not closed"),
+        E::IllFormed(_) => "ill-formed markup".to_owned(),
+        E::Escape(X::UnrecognizedEntity(_, name)) => format!("unknown entity &{name};"),
+        E::Escape(X::UnterminatedEntity(_)) => "an entity is not terminated by ';'".to_owned(),
+        E::Escape(_) => "an invalid character reference".to_owned(),
         E::Encoding(_) => "text is not valid UTF-8".to_owned(),
         _ => "unreadable XML".to_owned(),
     }
