@@ -18,7 +18,7 @@ help:
 	@echo "make demo    start the emulator and the admin page"
 	@echo "make bench   benchmarks side by side with the peers"
 
-setup: setup-rust setup-python setup-node
+setup: setup-rust setup-python setup-node setup-apt setup-fuzz
 
 setup-node: node_modules/.installed
 
