@@ -325,7 +325,8 @@ impl<T: Transport> Client<T> {
     /// PutBucketReplication. When `rule.id` is absent an ID is generated, so a
     /// retried Put can never create a second rule: a retry that meets
     /// `BucketReplicationAlreadyExist` is checked against the bucket's rules and
-    /// counts as success when the rule with this ID is there. Returns the rule ID.
+    /// counts as success when the rule with this ID and destination is there.
+    /// Returns the rule ID.
     pub async fn put_bucket_replication(
         &self,
         rule: &ReplicationRule,
@@ -344,11 +345,14 @@ impl<T: Transport> Client<T> {
             Ok(r) => Ok(r),
             Err((e, retries)) if retries > 0 && e.code() == "BucketReplicationAlreadyExist" => {
                 let rules = self.get_bucket_replication().await?;
-                if rules
-                    .value
-                    .iter()
-                    .any(|r| r.id.as_deref() == Some(id.as_str()))
-                {
+                // Ours only if it has our ID and goes where ours goes: a same-ID rule
+                // that existed before this call is still a conflict.
+                let ours = |r: &ReplicationRule| {
+                    r.id.as_deref() == Some(id.as_str())
+                        && r.destination.bucket == rule.destination.bucket
+                        && r.destination.location == rule.destination.location
+                };
+                if rules.value.iter().any(ours) {
                     Ok(Response {
                         value: id,
                         request_id: rules.request_id,

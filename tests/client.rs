@@ -393,7 +393,7 @@ fn put_generates_an_id_and_a_retry_meeting_already_exist_is_success() {
                 .unwrap()
                 .to_owned();
             s.answers.borrow_mut()[0] = ok(&format!(
-                "<ReplicationConfiguration><Rule><ID>{id}</ID></Rule></ReplicationConfiguration>"
+                "<ReplicationConfiguration><Rule><ID>{id}</ID><Destination><Bucket>dest-bucket</Bucket><Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>"
             ));
         }
         if let Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
@@ -417,6 +417,22 @@ fn put_generates_an_id_and_a_retry_meeting_already_exist_is_success() {
             .unwrap()
             .contains(&format!("<ID>{}</ID>", r.value))
     );
+}
+
+#[test]
+fn a_same_id_rule_elsewhere_is_still_a_conflict_after_a_retry() {
+    let s = Script::new(vec![
+        network(),
+        oss_error(400, "BucketReplicationAlreadyExist", ""),
+        ok(
+            "<ReplicationConfiguration><Rule><ID>mine</ID><Destination><Bucket>other-bucket</Bucket><Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>",
+        ),
+    ]);
+    let mut r = rule();
+    r.id = Some("mine".into());
+    let e = block_on(client(&s).put_bucket_replication(&r)).unwrap_err();
+    assert_eq!(e.code(), "BucketReplicationAlreadyExist");
+    assert_eq!(s.sent.borrow().len(), 3);
 }
 
 #[test]
