@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::cors::CorsPolicy;
 use crate::faults::Faults;
 use crate::ids::Ids;
+use crate::request_log::RequestLog;
 use crate::store::Store;
 
 /// Everything a request handler needs.
@@ -26,6 +27,8 @@ pub struct App {
     pub ids: Ids,
     /// Armed faults.
     pub faults: Faults,
+    /// Recent OSS requests, for `/_emulator/requests`.
+    pub requests: RequestLog,
     /// CORS origins.
     pub cors: CorsPolicy,
     /// The account's key.

@@ -6,6 +6,7 @@
 //! - `GET|POST|DELETE /_emulator/clock`: read, set (`{"offset_secs": N}`), reset the shift.
 //! - `GET /_emulator/health`: `{"status":"ok"}`.
 //! - `GET /_emulator/buckets`: every bucket with its location and object and rule counts.
+//! - `GET|DELETE /_emulator/requests[?bucket=B]`: the last OSS requests as received (secrets redacted).
 
 use serde_json::{Value, json};
 
@@ -110,19 +111,26 @@ pub fn handle(
             app.faults.clear();
             Reply::json(200, json!({"faults": []}).to_string())
         }
+        ("GET", "/requests") => {
+            Reply::json(200, app.requests.to_json(query_value(query, "bucket")))
+        }
+        ("DELETE", "/requests") => {
+            app.requests.clear();
+            Reply::json(200, json!({"requests": []}).to_string())
+        }
         ("GET", "/clock") => clock_state(app),
         ("POST", "/clock") => set_clock(app, body),
         ("DELETE", "/clock") => {
             app.clock.set_offset_secs(0);
             clock_state(app)
         }
-        (_, "/sts" | "/health" | "/buckets" | "/faults" | "/clock") => error(
+        (_, "/sts" | "/health" | "/buckets" | "/faults" | "/clock" | "/requests") => error(
             405,
             &format!("{method} is not allowed on /_emulator{route}"),
         ),
         _ => error(
             404,
-            "unknown emulator endpoint (known: /_emulator/sts, /faults, /clock, /health, /buckets)",
+            "unknown emulator endpoint (known: /_emulator/sts, /faults, /clock, /requests, /health, /buckets)",
         ),
     }
 }

@@ -22,6 +22,7 @@ mod oss;
 mod regions;
 mod replication_ops;
 mod replicator;
+mod request_log;
 mod routing;
 mod seed;
 mod server;
@@ -43,6 +44,7 @@ use crate::clock::Clock;
 use crate::cors::CorsPolicy;
 use crate::faults::Faults;
 use crate::ids::Ids;
+use crate::request_log::RequestLog;
 use crate::static_files::Roots;
 use crate::store::Store;
 
@@ -135,6 +137,7 @@ async fn run(cfg: Config) -> Result<(), String> {
         clock,
         ids,
         faults: Faults::default(),
+        requests: RequestLog::default(),
     });
 
     let mut out = std::io::stdout().lock();

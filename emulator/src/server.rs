@@ -246,6 +246,13 @@ pub async fn handle(
 
     let vb = virtual_host_bucket(host.as_deref(), |b| app.bucket_names.contains(b));
     let target = resolve(&raw_path, vb);
+    app.requests.record(
+        &method,
+        &raw_path,
+        &raw_query,
+        target.bucket.as_deref(),
+        &headers,
+    );
     let mut truncate = false;
     if let Some(action) = app
         .faults

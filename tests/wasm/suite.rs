@@ -147,6 +147,22 @@ async fn lifecycle_v4() {
 }
 
 #[wasm_bindgen_test]
+async fn requests_carry_x_oss_date_and_never_date() {
+    // Browsers drop a `Date` set on fetch, so the library never sets one: the
+    // emulator's request log shows what actually arrived.
+    ok(client(&[("signatureVersion", "v1".into())]).get_bucket_replication_location()).await;
+    ok(client(&[]).get_bucket_replication_location()).await;
+    let log = control("GET", &format!("/_emulator/requests?bucket={SOURCE}"), None).await;
+    let requests: Vec<JsValue> = Array::from(&get(&log, "requests")).iter().filter(|r| text(r, "method") != "OPTIONS").collect();
+    assert!(requests.len() >= 2);
+    for r in &requests {
+        assert!(get(r, "headers.date").is_undefined(), "a Date header was sent: {r:?}");
+        assert!(get(r, "headers.x-oss-date").is_string(), "no x-oss-date: {r:?}");
+        assert!(get(r, "headers.authorization").is_string());
+    }
+}
+
+#[wasm_bindgen_test]
 async fn v1_signatures_are_accepted() {
     let c = client(&[("signatureVersion", "v1".into())]);
     let loc = ok(c.get_bucket_replication_location()).await;
