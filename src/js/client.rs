@@ -6,7 +6,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{Reader, Writer, location_to_js, progress_to_js, rule_from_js, rule_to_js};
+use super::convert::{JsonObject, Reader, location_json, progress_js, rule_from_js, rule_json};
 use super::error::to_js;
 use super::fetch::FetchTransport;
 use crate::client::{Client, ClientConfig};
@@ -147,11 +147,11 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
 }
 
 /// `{ requestId }` plus the fields `extra` sets.
-fn with_request_id(request_id: Option<String>, extra: impl FnOnce(&Writer)) -> JsValue {
-    let w = Writer::new();
-    extra(&w);
-    w.opt("requestId", request_id.as_deref());
-    w.done()
+fn with_request_id(request_id: Option<String>, extra: impl FnOnce(&mut JsonObject)) -> JsValue {
+    let mut w = JsonObject::new();
+    extra(&mut w);
+    w.opt_str("requestId", request_id.as_deref());
+    w.into_js()
 }
 
 type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
@@ -188,7 +188,7 @@ impl ReplicationClient {
         self.spawn(|c| async move {
             let r = c.put_bucket_replication(&parsed?).await?;
             Ok(with_request_id(r.request_id, |w| {
-                w.set("ruleId", r.value.as_str());
+                w.str("ruleId", &r.value);
             }))
         })
     }
@@ -198,9 +198,8 @@ impl ReplicationClient {
     pub fn get_bucket_replication(&self) -> Promise {
         self.spawn(|c| async move {
             let r = c.get_bucket_replication().await?;
-            let rules: js_sys::Array = r.value.iter().map(rule_to_js).collect();
             Ok(with_request_id(r.request_id, |w| {
-                w.set("rules", rules);
+                w.objects("rules", &r.value, rule_json);
             }))
         })
     }
@@ -210,7 +209,9 @@ impl ReplicationClient {
     pub fn get_bucket_replication_location(&self) -> Promise {
         self.spawn(|c| async move {
             let r = c.get_bucket_replication_location().await?;
-            Ok(location_to_js(&r.value, r.request_id.as_deref()))
+            let mut w = location_json(&r.value);
+            w.opt_str("requestId", r.request_id.as_deref());
+            Ok(w.into_js())
         })
     }
 
@@ -220,7 +221,7 @@ impl ReplicationClient {
         let id = rule_id_arg(&rule_id);
         self.spawn(|c| async move {
             let r = c.get_bucket_replication_progress(&id?).await?;
-            Ok(progress_to_js(&r.value, r.request_id.as_deref()))
+            Ok(progress_js(&r.value, r.request_id.as_deref()))
         })
     }
 

@@ -3,7 +3,7 @@
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{Reader, Writer};
+use super::convert::{JsonObject, Reader};
 use super::error::to_js;
 use crate::credentials::Credentials;
 use crate::endpoint::Region;
@@ -171,11 +171,11 @@ fn sign_impl(
             additional_headers: &additional_refs,
         },
     );
-    let out = Writer::new();
+    let mut out = JsonObject::new();
     for (k, v) in headers.iter().chain(signed.headers.iter()) {
-        out.set(k, v.as_str());
+        out.str(k, v);
     }
-    Ok(out.done())
+    Ok(out.into_js())
 }
 
 /// Signs a request without sending it: returns every header to send (the given
