@@ -6,6 +6,8 @@
 //! entity tricks), malformed or truncated markup and non-XML bodies are errors
 //! that say what was found instead.
 
+use std::borrow::Cow;
+
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
@@ -15,21 +17,31 @@ use crate::error::Error;
 const MAX_DEPTH: usize = 32;
 
 /// One element: its local name, its text exactly as sent, and its child elements.
+/// Names and texts borrow from the body where they can (no entities to expand):
+/// parsing then allocates little more than the child lists.
 #[derive(Debug, Default)]
-pub(crate) struct Node {
-    pub(crate) name: String,
-    pub(crate) text: String,
-    pub(crate) children: Vec<Node>,
+pub(crate) struct Node<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) children: Vec<Node<'a>>,
 }
 
-impl Node {
+/// `part` as a slice of `body` with `body`'s lifetime, when it points into `body`
+/// (quick-xml's slice reader hands out such slices, but only with a shorter lifetime).
+fn borrow_from<'a>(body: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
+    let offset = (part.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    let same = body.get(offset..offset.checked_add(part.len())?)?;
+    (same.as_ptr() == part.as_ptr()).then_some(same)
+}
+
+impl<'a> Node<'a> {
     /// The first child named `name`.
-    pub(crate) fn child(&self, name: &str) -> Option<&Node> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Node<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child named `name`.
-    pub(crate) fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Node<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
@@ -51,7 +63,7 @@ impl Node {
     pub(crate) fn exact(&self, name: &str) -> Option<String> {
         self.child(name)
             .filter(|c| !c.text.is_empty())
-            .map(|c| c.text.clone())
+            .map(|c| c.text.to_string())
     }
 }
 
@@ -88,7 +100,7 @@ fn html_error(expected: &str, body: &[u8]) -> Error {
 }
 
 /// Parses `body` into an element tree whose root must be named `expected_root`.
-pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, Error> {
+pub(crate) fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a>, Error> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => {}
@@ -101,17 +113,22 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
     };
     let mut reader = Reader::from_reader(body);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
+    let mut stack: Vec<Node<'a>> = Vec::new();
+    let mut root: Option<Node<'a>> = None;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| malformed(reader.error_position(), &describe(&e)))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
-                let name = std::str::from_utf8(e.local_name().as_ref())
-                    .map_err(|_| malformed(reader.buffer_position(), &"element name is not UTF-8"))?
-                    .to_owned();
+                let local = e.local_name();
+                let bytes = local.as_ref();
+                let not_utf8 =
+                    |_| malformed(reader.buffer_position(), &"element name is not UTF-8");
+                let name = match borrow_from(body, bytes) {
+                    Some(b) => Cow::Borrowed(std::str::from_utf8(b).map_err(not_utf8)?),
+                    None => Cow::Owned(std::str::from_utf8(bytes).map_err(not_utf8)?.to_owned()),
+                };
                 if root.is_some() {
                     return Err(malformed(
                         reader.buffer_position(),
@@ -153,7 +170,8 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
                     .unescape()
                     .map_err(|e| malformed(reader.buffer_position(), &describe(&e)))?;
                 match stack.last_mut() {
-                    Some(top) => top.text.push_str(&text),
+                    Some(top) if top.text.is_empty() => top.text = text,
+                    Some(top) => top.text.to_mut().push_str(&text),
                     None if text.trim().is_empty() => {}
                     None => {
                         return Err(malformed(
@@ -167,7 +185,7 @@ pub(crate) fn parse_document(body: &[u8], expected_root: &str) -> Result<Node, E
                 let text = std::str::from_utf8(&c)
                     .map_err(|_| malformed(reader.buffer_position(), &"CDATA is not UTF-8"))?;
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(text);
+                    top.text.to_mut().push_str(text);
                 }
             }
             Event::DocType(d) => {
@@ -224,7 +242,7 @@ fn describe(e: &quick_xml::Error) -> String {
     }
 }
 
-fn attach(stack: &mut [Node], root: &mut Option<Node>, node: Node) {
+fn attach<'a>(stack: &mut [Node<'a>], root: &mut Option<Node<'a>>, node: Node<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(node),
         None => *root = Some(node),
@@ -315,7 +333,7 @@ mod tests {
               <Item>  one &amp; two </Item><Item/><Future><X>1</X></Future><C><![CDATA[<raw>]]></C>
             </a:Root>"#;
         let root = parse_document(doc, "Root").unwrap();
-        let items: Vec<&str> = root.children("Item").map(|n| n.text.as_str()).collect();
+        let items: Vec<&str> = root.children("Item").map(|n| &*n.text).collect();
         assert_eq!(items, ["  one & two ", ""]);
         assert_eq!(root.text_of("Item"), Some("one & two"));
         assert_eq!(root.exact("Item").as_deref(), Some("  one & two "));

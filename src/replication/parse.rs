@@ -17,7 +17,7 @@ fn texts(node: Option<&Node>, name: &str, exact: bool) -> Vec<String> {
         n.children(name)
             .map(|c| {
                 if exact {
-                    c.text.clone()
+                    c.text.to_string()
                 } else {
                     c.text.trim().to_owned()
                 }
