@@ -11,7 +11,7 @@ for t in "$@"; do
   work=../target/fuzz-corpus/$t
   mkdir -p "$work"
   log=../test-output/fuzz-$t.log
-  if ! cargo +nightly fuzz run "$t" "$work" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 >"$log" 2>&1; then
+  if ! cargo "+${NIGHTLY:-nightly}" fuzz run "$t" "$work" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=8192 >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz target $t failed: see $log and fuzz/artifacts/$t"
     exit 1
