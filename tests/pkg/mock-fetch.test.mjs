@@ -163,3 +163,13 @@ test('signRequest reproduces the oss-wire.md V4 vector', () => {
   assert.equal(v1.authorization, 'OSS LTAI5tExampleAccessKeyId:zhsDI5doXreYRC7gh/AQemUiQ58=');
   assert.equal(v1.Date, 'Wed, 17 Apr 2024 08:00:00 GMT');
 });
+
+test('result text survives the JSON hand-off exactly (quotes, backslashes, controls, unicode)', async () => {
+  const tricky = 'a"b\\c\td\ne\u0001f é中😀 </x>';
+  const xmlText = tricky.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\u0001/g, '&#1;');
+  const { fetch } = scripted([{ body: `<ReplicationConfiguration><Rule><ID>${xmlText}</ID><PrefixSet><Prefix>${xmlText}</Prefix></PrefixSet><Destination><Bucket>d</Bucket><Location>oss-cn-beijing</Location></Destination></Rule></ReplicationConfiguration>` }]);
+  const client = new ReplicationClient({ ...base, fetch });
+  const { rules } = await client.getBucketReplication();
+  assert.equal(rules[0].id, tricky);
+  assert.deepEqual(rules[0].prefixes, [tricky]);
+});
