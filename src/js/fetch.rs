@@ -26,15 +26,14 @@ extern "C" {
     fn signal(this: &AbortController) -> JsValue;
 }
 
-/// Response headers the client reads; fetch's `Headers` is queried for these only.
+/// Response headers the client reads; fetch's `Headers` is queried for these only
+/// (each query is a boundary crossing, so the error-only ones are read on errors only).
 const READ_HEADERS: &[&str] = &[
     "x-oss-request-id",
-    "x-oss-ec",
     "x-oss-replication-rule-id",
-    "retry-after",
-    "date",
-    "content-type",
+    "content-length",
 ];
+const READ_ON_ERROR: &[&str] = &["x-oss-ec", "retry-after", "date"];
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -136,7 +135,12 @@ impl FetchTransport {
         let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
         let js_headers = get(&resp, "headers");
         let mut headers = Vec::new();
-        for name in READ_HEADERS.iter().chain(["content-length"].iter()) {
+        let on_error: &[&str] = if (200..300).contains(&status) {
+            &[]
+        } else {
+            READ_ON_ERROR
+        };
+        for name in READ_HEADERS.iter().chain(on_error) {
             if let Ok(v) = call(&js_headers, "get", &[&JsValue::from_str(name)]) {
                 if let Some(v) = v.as_string() {
                     headers.push(((*name).to_owned(), v));
@@ -151,7 +155,7 @@ impl FetchTransport {
             let _ = call(&get(&resp, "body"), "cancel", &[]);
             return Err(self.too_large());
         }
-        let body = self.read_body(&resp).await.map_err(|e| match e {
+        let body = self.read_body(&resp, declared).await.map_err(|e| match e {
             BodyError::TooLarge => self.too_large(),
             BodyError::Js(e) => self.network_error(&e, aborted()),
         })?;
@@ -173,11 +177,18 @@ impl FetchTransport {
         )
     }
 
-    /// Reads the body through its stream reader, stopping at the size cap.
-    async fn read_body(&self, resp: &JsValue) -> Result<Vec<u8>, BodyError> {
+    /// Reads the body: in one `arrayBuffer()` when its declared length is within
+    /// the cap (the common case: one await), else through the stream reader,
+    /// stopping at the cap.
+    async fn read_body(
+        &self,
+        resp: &JsValue,
+        declared: Option<usize>,
+    ) -> Result<Vec<u8>, BodyError> {
         let stream = get(resp, "body");
-        if stream.is_null() || stream.is_undefined() {
-            // No stream (empty body, or a minimal fetch polyfill): fall back to arrayBuffer().
+        let known_small = declared.is_some_and(|n| n <= self.max_response_bytes);
+        if known_small || stream.is_null() || stream.is_undefined() {
+            // Also without a stream (empty body, or a minimal fetch polyfill).
             if get(resp, "arrayBuffer").is_function() {
                 let buf = await_value(call(resp, "arrayBuffer", &[]).map_err(BodyError::Js)?)
                     .await
