@@ -49,7 +49,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-size test-fuzz
+test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz
 
 EMULATOR := target/debug/oss-emulator
 WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication

@@ -1,0 +1,142 @@
+// Every listed bucket's rules and progress in one table. All calls go through the page-wide
+// limiter (6 at a time), so 200 buckets never mean 200 simultaneous requests.
+
+import { h, $, clear, setText } from './dom.js';
+import { limit, meter, MAX_IN_FLIGHT } from './net.js';
+import { session, clientFor, regionId } from './session.js';
+import { showMessage, hideError } from './errors.js';
+import { badge, progressParts } from './rules.js';
+
+/** Parses `name` or `name:oss-region` lines (commas and spaces also separate). */
+export function parseBucketList(text, defaultRegion) {
+  const seen = new Set();
+  const out = [];
+  for (const item of text.split(/[\s,]+/)) {
+    if (!item) continue;
+    const [name, region] = item.split(':');
+    if (!name || seen.has(name)) continue;
+    seen.add(name);
+    out.push({ name, region: regionId(region || defaultRegion) });
+  }
+  return out;
+}
+
+export class OverviewView {
+  #run = 0;
+
+  constructor() {
+    this.tbody = $('ov-table').tBodies[0];
+    this.errorBox = $('ov-error');
+    $('ov-scan').addEventListener('click', () => this.scan());
+    $('ov-cancel').addEventListener('click', () => this.stop());
+    $('ov-load-emulator').addEventListener('click', () => this.loadFromEmulator());
+    $('ov-only-rules').addEventListener('change', () => this.#filter());
+  }
+
+  /** Demo only: the emulator lists its buckets at /_emulator/buckets (not an OSS API). */
+  async loadFromEmulator() {
+    hideError(this.errorBox);
+    const endpoint = session.settings?.endpoint;
+    if (!endpoint) {
+      showMessage(this.errorBox, 'No emulator', 'Bucket names come from the emulator only when the endpoint is the emulator; paste the list instead.');
+      return;
+    }
+    try {
+      const resp = await fetch(new URL('/_emulator/buckets', endpoint), { cache: 'no-store' });
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      const { buckets } = await resp.json();
+      $('ov-buckets').value = buckets.map((b) => `${b.name}:${b.location}`).join('\n');
+    } catch (e) {
+      showMessage(this.errorBox, 'Could not list the emulator\'s buckets', `${e.message}. Is ${endpoint} the emulator? Paste the bucket names instead.`);
+    }
+  }
+
+  stop() {
+    this.#run++;
+    $('ov-cancel').disabled = true;
+    $('ov-scan').disabled = false;
+  }
+
+  async scan() {
+    hideError(this.errorBox);
+    const buckets = parseBucketList($('ov-buckets').value, session.settings.region);
+    if (buckets.length === 0) {
+      showMessage(this.errorBox, 'No buckets', 'List at least one bucket name.');
+      return;
+    }
+    const run = ++this.#run;
+    clear(this.tbody);
+    meter.resetPeak();
+    const stats = { done: 0, withRules: 0, rules: 0, errors: 0, total: buckets.length, started: performance.now() };
+    const bar = $('ov-progress');
+    bar.hidden = false;
+    bar.max = buckets.length;
+    bar.value = 0;
+    $('ov-scan').disabled = true;
+    $('ov-cancel').disabled = false;
+    const summary = () => {
+      const secs = ((performance.now() - stats.started) / 1000).toFixed(1);
+      setText($('ov-summary'), `${stats.done} of ${stats.total} buckets read in ${secs} s · ${stats.withRules} with rules · ${stats.rules} rules · ${stats.errors} errors · at most ${meter.peak} requests in flight (limit ${MAX_IN_FLIGHT})`);
+      bar.value = stats.done;
+    };
+    summary();
+    const rows = buckets.map((b) => {
+      const cells = [h('td', { 'data-label': 'Bucket' }, h('strong', null, b.name)), h('td', { 'data-label': 'Region' }, b.region), h('td', { 'data-label': 'Rules', class: 'ov-count' }, '…'), h('td', { 'data-label': 'Details', class: 'ov-details' })];
+      const tr = h('tr', { dataset: { bucket: b.name, state: 'pending' } }, cells);
+      this.tbody.append(tr);
+      return { b, tr, cells };
+    });
+    await Promise.all(rows.map((row) => this.#scanOne(row, run, stats, summary)));
+    if (run !== this.#run) return;
+    summary();
+    setText($('ov-summary'), `${$('ov-summary').textContent} · done`);
+    $('ov-summary').dataset.done = 'true';
+    $('ov-scan').disabled = false;
+    $('ov-cancel').disabled = true;
+  }
+
+  async #scanOne({ b, tr, cells }, run, stats, summary) {
+    $('ov-summary').dataset.done = 'false';
+    let client;
+    try {
+      client = clientFor(b.name, b.region);
+      const { rules } = await limit(() => (run === this.#run ? client.getBucketReplication() : null)) ?? { rules: null };
+      if (!rules) return;
+      const progress = await Promise.all(
+        rules.map((r) => (r.status === 'doing' && run === this.#run ? limit(() => client.getBucketReplicationProgress(r.id)).then((p) => p.progress, () => undefined) : undefined)),
+      );
+      if (run !== this.#run) return;
+      stats.rules += rules.length;
+      if (rules.length) stats.withRules++;
+      setText(cells[2], String(rules.length));
+      tr.dataset.state = rules.length ? 'rules' : 'none';
+      clear(cells[3]).append(
+        rules.length === 0
+          ? h('span', { class: 'note' }, 'no rules')
+          : h('ul', { class: 'ov-rules' }, rules.map((r, i) =>
+            h('li', { dataset: { ruleId: r.id } }, h('code', null, r.id), ' → ', h('strong', null, r.destination.bucket), ` (${r.destination.location}) `, badge(r.status), ' ', ...progressParts(r, progress[i])))),
+      );
+    } catch (e) {
+      if (run !== this.#run) return;
+      stats.errors++;
+      tr.dataset.state = 'error';
+      setText(cells[2], '!');
+      clear(cells[3]).append(h('span', { class: 'error-inline' }, h('strong', null, e.code ?? e.name), ` ${e.message}`, e.requestId ? ` (request ID ${e.requestId})` : ''));
+    } finally {
+      client?.free();
+      if (run === this.#run) {
+        stats.done++;
+        summary();
+        this.#filterRow(tr);
+      }
+    }
+  }
+
+  #filterRow(tr) {
+    tr.hidden = $('ov-only-rules').checked && !['rules', 'error'].includes(tr.dataset.state);
+  }
+
+  #filter() {
+    for (const tr of this.tbody.rows) this.#filterRow(tr);
+  }
+}
