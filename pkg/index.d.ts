@@ -178,6 +178,10 @@ export interface SigningOptions {
  * `x-oss-security-token` (STS) and `authorization`. */
 export function signRequest(request: SignableRequest, credentials: SigningCredentials, options: SigningOptions): Record<string, string>;
 
+/** Checks a rule exactly as `putBucketReplication` does, sending nothing; throws an
+ * `OssError` (code `InvalidArgument` or `InvalidBucketName`) whose message names the field. */
+export function validateRule(rule: ReplicationRuleInput): void;
+
 /** Thrown for every failure. */
 export class OssError extends Error {
   name: 'OssError';

@@ -13,6 +13,7 @@ wasm.__setOssErrorClass(OssError);
 
 exports.ReplicationClient = wasm.ReplicationClient;
 exports.signRequest = wasm.signRequest;
+exports.validateRule = wasm.validateRule;
 exports.OssError = OssError;
 /** Diagnostic: pages (64 KiB) of wasm memory in use. */
 exports.__wasmMemoryPages = wasm.__wasmMemoryPages;

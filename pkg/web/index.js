@@ -4,6 +4,7 @@ import wasmInit, {
   initSync as wasmInitSync,
   ReplicationClient,
   signRequest,
+  validateRule,
   __setOssErrorClass,
 } from './oss_replication.js';
 
@@ -30,4 +31,4 @@ export function initSync(input) {
   return ready(wasmInitSync(input));
 }
 
-export { ReplicationClient, signRequest };
+export { ReplicationClient, signRequest, validateRule };

@@ -18,3 +18,13 @@ pub use sign_request::sign_request;
 pub fn wasm_memory_pages() -> f64 {
     core::arch::wasm32::memory_size(0) as f64
 }
+
+/// Checks a rule as `putBucketReplication` would, without sending anything:
+/// throws an `OssError` whose message names the field (for forms that validate as
+/// the user types).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = "validateRule")]
+pub fn validate_rule(rule: wasm_bindgen::JsValue) -> Result<(), wasm_bindgen::JsValue> {
+    convert::rule_from_js(&rule)
+        .and_then(|r| crate::replication::validate_rule(&r))
+        .map_err(|e| error::to_js(&e))
+}

@@ -2,7 +2,7 @@
 // scripted `fetch` (the `fetch` option): request shape, results, OssError.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplicationClient, signRequest, OssError } from '../../pkg/node/index.mjs';
+import { ReplicationClient, signRequest, validateRule, OssError } from '../../pkg/node/index.mjs';
 import init from '../../pkg/node/index.mjs';
 
 function scripted(answers) {
@@ -172,4 +172,11 @@ test('result text survives the JSON hand-off exactly (quotes, backslashes, contr
   const { rules } = await client.getBucketReplication();
   assert.equal(rules[0].id, tricky);
   assert.deepEqual(rules[0].prefixes, [tricky]);
+});
+
+test('validateRule checks a rule without a client or a request', () => {
+  assert.equal(validateRule({ destination: { bucket: 'dest', location: 'oss-cn-beijing' }, prefixes: ['a/'] }), undefined);
+  assert.throws(() => validateRule({ destination: { bucket: 'dest', location: 'oss-cn-beijing' }, prefixes: Array(11).fill('p') }),
+    (e) => e instanceof OssError && e.code === 'InvalidArgument' && /^rule\.prefixes has 11 entries/.test(e.message));
+  assert.throws(() => validateRule({ destination: { bucket: 'Dest', location: 'oss-cn-beijing' } }), (e) => e.code === 'InvalidBucketName');
 });

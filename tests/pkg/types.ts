@@ -3,6 +3,7 @@ import init, {
   OssError,
   ReplicationClient,
   signRequest,
+  validateRule,
   type ReplicationRule,
   type ReplicationRuleInput,
   type StsCredentials,
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     historicalObjectReplication: true,
     rtc: false,
   };
+  validateRule(rule);
   const { ruleId, requestId } = await client.putBucketReplication(rule);
   const rules: ReplicationRule[] = (await client.getBucketReplication()).rules;
   const statuses: (string | undefined)[] = rules.map((r) => r.status);
