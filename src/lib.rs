@@ -25,7 +25,7 @@ pub mod replication;
 pub mod retry;
 pub mod sign;
 pub mod time;
-mod xml;
+pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

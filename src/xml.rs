@@ -1,5 +1,6 @@
 //! A small XML layer over quick-xml: a bounded element tree for reading
-//! responses, a writer for request bodies, and OSS `<Error>` bodies.
+//! responses, a writer for request bodies, and OSS `<Error>` bodies. Public so a
+//! server (the emulator) reads and writes OSS XML the same way the client does.
 //!
 //! Reading is lenient where OSS is (namespaces, unknown elements, whitespace
 //! around values) and strict where it must be: a wrong root, a DOCTYPE (no
@@ -15,15 +16,20 @@ use crate::error::Error;
 
 /// Deepest nesting accepted; OSS answers are 5 levels deep.
 const MAX_DEPTH: usize = 32;
+/// Most elements accepted in one document (a 100-rule answer has about 2,000).
+const MAX_ELEMENTS: usize = 200_000;
 
 /// One element: its local name, its text exactly as sent, and its child elements.
 /// Names and texts borrow from the body where they can (no entities to expand):
 /// parsing then allocates little more than the child lists.
 #[derive(Debug, Default)]
-pub(crate) struct Node<'a> {
-    pub(crate) name: Cow<'a, str>,
-    pub(crate) text: Cow<'a, str>,
-    pub(crate) children: Vec<Node<'a>>,
+pub struct Node<'a> {
+    /// Local name (any namespace prefix dropped).
+    pub name: Cow<'a, str>,
+    /// Text content, entities expanded, whitespace kept.
+    pub text: Cow<'a, str>,
+    /// Child elements, in document order.
+    pub children: Vec<Node<'a>>,
 }
 
 /// `part` as a slice of `body` with `body`'s lifetime, when it points into `body`
@@ -36,23 +42,23 @@ fn borrow_from<'a>(body: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
 
 impl<'a> Node<'a> {
     /// The first child named `name`.
-    pub(crate) fn child(&self, name: &str) -> Option<&Node<'a>> {
+    pub fn child(&self, name: &str) -> Option<&Node<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child named `name`.
-    pub(crate) fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Node<'a>> + 's {
+    pub fn children<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Node<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// The trimmed text of the first child named `name`: for codes, statuses,
     /// numbers and times, where stray whitespace means nothing.
-    pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
+    pub fn text_of(&self, name: &str) -> Option<&str> {
         self.child(name).map(|c| c.text.trim())
     }
 
     /// The trimmed text of the first child named `name`, owned; `None` when absent or empty.
-    pub(crate) fn string(&self, name: &str) -> Option<String> {
+    pub fn string(&self, name: &str) -> Option<String> {
         self.text_of(name)
             .filter(|t| !t.is_empty())
             .map(str::to_owned)
@@ -60,7 +66,7 @@ impl<'a> Node<'a> {
 
     /// The exact text of the first child named `name`, owned; `None` when absent or
     /// empty. For user data (prefixes, IDs), where a space is part of the value.
-    pub(crate) fn exact(&self, name: &str) -> Option<String> {
+    pub fn exact(&self, name: &str) -> Option<String> {
         self.child(name)
             .filter(|c| !c.text.is_empty())
             .map(|c| c.text.to_string())
@@ -100,7 +106,9 @@ fn html_error(expected: &str, body: &[u8]) -> Error {
 }
 
 /// Parses `body` into an element tree whose root must be named `expected_root`.
-pub(crate) fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a>, Error> {
+/// Rejects DOCTYPEs, malformed or truncated markup, non-XML and HTML bodies, and
+/// documents deeper than 32 levels or larger than 200,000 elements.
+pub fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a>, Error> {
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'<') => {}
@@ -115,6 +123,7 @@ pub(crate) fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Node<'a>> = Vec::new();
     let mut root: Option<Node<'a>> = None;
+    let mut elements = 0usize;
     loop {
         let event = reader
             .read_event()
@@ -142,6 +151,13 @@ pub(crate) fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<
                     return Err(Error::parse(format!(
                         "expected root element <{expected_root}>, got <{name}>"
                     )));
+                }
+                elements += 1;
+                if elements > MAX_ELEMENTS {
+                    return Err(malformed(
+                        reader.buffer_position(),
+                        &"more than 200,000 elements",
+                    ));
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(malformed(
@@ -251,17 +267,26 @@ fn attach<'a>(stack: &mut [Node<'a>], root: &mut Option<Node<'a>>, node: Node<'a
 
 /// Builds an XML body without a declaration, as every OSS SDK sends it.
 #[derive(Debug, Default)]
-pub(crate) struct XmlWriter(String);
+pub struct XmlWriter(String);
 
 impl XmlWriter {
-    pub(crate) fn open(&mut self, tag: &str) -> &mut Self {
+    /// `<?xml version="1.0" encoding="UTF-8"?>` and a newline, as OSS starts its answers.
+    pub fn declaration(&mut self) -> &mut Self {
+        self.0
+            .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        self
+    }
+
+    /// `<tag>`.
+    pub fn open(&mut self, tag: &str) -> &mut Self {
         self.0.push('<');
         self.0.push_str(tag);
         self.0.push('>');
         self
     }
 
-    pub(crate) fn close(&mut self, tag: &str) -> &mut Self {
+    /// `</tag>`.
+    pub fn close(&mut self, tag: &str) -> &mut Self {
         self.0.push_str("</");
         self.0.push_str(tag);
         self.0.push('>');
@@ -269,19 +294,30 @@ impl XmlWriter {
     }
 
     /// `<tag>escaped text</tag>`.
-    pub(crate) fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
+    pub fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
         self.open(tag);
         escape_text_into(text, &mut self.0);
         self.close(tag)
     }
 
-    pub(crate) fn finish(self) -> String {
+    /// A leaf only when `text` is present.
+    pub fn opt_leaf(&mut self, tag: &str, text: Option<&str>) -> &mut Self {
+        if let Some(t) = text {
+            self.leaf(tag, t);
+        }
+        self
+    }
+
+    /// The document.
+    pub fn finish(self) -> String {
         self.0
     }
 }
 
 /// Escapes character data as ElementTree does (`&`, `<`, `>`), plus `\r`, which
-/// a parser would otherwise read back as `\n`.
+/// a parser would otherwise read back as `\n`. Other control characters cannot be
+/// carried by XML 1.0 at all: the client rejects them before building a body, and
+/// a server echoing one writes it visibly as `\u{0001}` rather than break the document.
 fn escape_text_into(text: &str, out: &mut String) {
     for c in text.chars() {
         match c {
@@ -289,6 +325,13 @@ fn escape_text_into(text: &str, out: &mut String) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\r' => out.push_str("&#13;"),
+            c if c < ' ' && c != '\n' && c != '\t' => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push_str("\\u{00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+                out.push('}');
+            }
             c => out.push(c),
         }
     }
@@ -377,8 +420,11 @@ mod tests {
     #[test]
     fn writer_escapes() {
         let mut w = XmlWriter::default();
-        w.open("R").leaf("ID", "a<b>&c\"'\r").close("R");
-        assert_eq!(w.finish(), "<R><ID>a&lt;b&gt;&amp;c\"'&#13;</ID></R>");
+        w.open("R").leaf("ID", "a<b>&c\"'\r\u{1}\t").close("R");
+        assert_eq!(
+            w.finish(),
+            "<R><ID>a&lt;b&gt;&amp;c\"'&#13;\\u{0001}\t</ID></R>"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use md5::{Digest, Md5};
 use oss_replication::SigningTime;
 use oss_replication::sign::encode::{hex, uri_encode};
+use oss_replication::xml::XmlWriter;
 use rusqlite::Connection;
 
 use crate::app::Reply;
@@ -16,7 +17,6 @@ use crate::errors::{OssError, internal, invalid_argument, no_such_key};
 use crate::replication_ops::check_content_md5;
 use crate::routing::query_value;
 use crate::store::{self, Bucket, NewObject, ObjectMeta};
-use crate::xml::Writer;
 
 /// The emulated account's owner ID.
 pub const OWNER_ID: &str = "1234567890123456";
@@ -278,7 +278,7 @@ fn encoder(query: &[(String, String)]) -> Result<(bool, impl Fn(&str) -> String)
     }))
 }
 
-fn write_contents(w: &mut Writer, page: &Page, enc: &dyn Fn(&str) -> String, owner: bool) {
+fn write_contents(w: &mut XmlWriter, page: &Page, enc: &dyn Fn(&str) -> String, owner: bool) {
     for o in &page.contents {
         w.open("Contents")
             .leaf("Key", &enc(&o.key))
@@ -319,7 +319,7 @@ pub fn list(
             return Err(invalid_argument("list-type", other, "list-type must be 2."));
         }
     };
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.open("ListBucketResult").leaf("Name", &bucket.name);
     if v2 {
         let token = query_value(query, "continuation-token").filter(|t| !t.is_empty());
@@ -405,7 +405,7 @@ pub fn list_buckets(conn: &Connection, query: &[(String, String)]) -> Result<Rep
         .collect();
     let truncated = matching.len() > max;
     let shown = &matching[..matching.len().min(max)];
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.open("ListAllMyBucketsResult");
     if !prefix.is_empty() {
         w.leaf("Prefix", prefix);
@@ -446,7 +446,7 @@ pub fn list_buckets(conn: &Connection, query: &[(String, String)]) -> Result<Rep
 
 /// GetBucketLocation (`GET /?location`).
 pub fn bucket_location(bucket: &Bucket) -> Reply {
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.leaf("LocationConstraint", &bucket.location);
     Reply::xml(w.finish())
 }

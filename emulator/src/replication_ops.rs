@@ -9,7 +9,7 @@ use crate::ids::Ids;
 use crate::regions;
 use crate::routing::query_value;
 use crate::store::{self, Bucket, Rule};
-use crate::xml::{Node, Writer, parse_tree};
+use oss_replication::xml::{Node, XmlWriter, parse_document};
 
 /// Most rules one source bucket may hold.
 pub const MAX_RULES_PER_BUCKET: usize = 100;
@@ -36,7 +36,7 @@ pub fn key_matches(prefixes: &[String], key: &str) -> bool {
     prefixes.is_empty() || prefixes.iter().any(|p| key.starts_with(p.as_str()))
 }
 
-fn write_rule_body(w: &mut Writer, r: &Rule) {
+fn write_rule_body(w: &mut XmlWriter, r: &Rule) {
     w.leaf("ID", &r.id);
     if !r.prefixes.is_empty() {
         w.open("PrefixSet");
@@ -66,7 +66,7 @@ fn write_rule_body(w: &mut Writer, r: &Rule) {
         );
 }
 
-fn write_rule_extras(w: &mut Writer, r: &Rule) {
+fn write_rule_extras(w: &mut XmlWriter, r: &Rule) {
     w.opt_leaf("SyncRole", r.sync_role.as_deref());
     if let Some(s) = &r.sse_kms {
         w.open("SourceSelectionCriteria")
@@ -103,9 +103,9 @@ pub fn check_content_md5(headers: &[(String, String)], body: &[u8]) -> Result<()
 fn check_enumerations(rule: &Node) -> Result<(), OssError> {
     let check = |node: Option<&Node>, name: &str, allowed: &[&str]| -> Result<(), OssError> {
         match node {
-            Some(n) if !allowed.contains(&n.text.as_str()) => Err(invalid_argument(
+            Some(n) if !allowed.contains(&n.text.trim()) => Err(invalid_argument(
                 name,
-                &n.text,
+                n.text.trim(),
                 format!("{name} must be one of {}.", allowed.join(", ")),
             )),
             _ => Ok(()),
@@ -296,13 +296,8 @@ pub fn put(
     real_now_ms: i64,
 ) -> Result<Reply, OssError> {
     check_content_md5(headers, body)?;
-    let tree = parse_tree(body).map_err(malformed_xml)?;
-    if tree.name != "ReplicationConfiguration" {
-        return Err(malformed_xml(format!(
-            "the root element must be <ReplicationConfiguration>, not <{}>",
-            tree.name
-        )));
-    }
+    let tree =
+        parse_document(body, "ReplicationConfiguration").map_err(|e| malformed_xml(e.message()))?;
     let rule_nodes: Vec<&Node> = tree.children("Rule").collect();
     match rule_nodes.len() {
         0 => return Err(malformed_xml("<ReplicationConfiguration> holds no <Rule>")),
@@ -422,7 +417,7 @@ pub fn get(conn: &Connection, src: &Bucket) -> Result<Reply, OssError> {
         )
         .with("BucketName", &src.name));
     }
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.open("ReplicationConfiguration");
     for r in &rules {
         w.open("Rule");
@@ -438,7 +433,7 @@ pub fn get(conn: &Connection, src: &Bucket) -> Result<Reply, OssError> {
 pub fn location(conn: &Connection, src: &Bucket) -> Result<Reply, OssError> {
     let all = store::locations(conn).map_err(db)?;
     let a = regions::location_answer(&src.location, &all);
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.open("ReplicationLocation");
     for l in &a.locations {
         w.leaf("Location", l);
@@ -487,7 +482,7 @@ pub fn progress(
     let r = store::rule(conn, &src.name, id)
         .map_err(db)?
         .ok_or_else(|| no_such_rule(id))?;
-    let mut w = Writer::default();
+    let mut w = crate::xml::document();
     w.open("ReplicationProgress").open("Rule");
     write_rule_body(&mut w, &r);
     if r.status == "doing" {
@@ -513,17 +508,13 @@ fn no_such_rule(id: &str) -> OssError {
     .with("RuleId", id)
 }
 
-fn body_id(tree: &Node, root: &str) -> Result<String, OssError> {
-    if tree.name != root {
-        return Err(malformed_xml(format!(
-            "the root element must be <{root}>, not <{}>",
-            tree.name
-        )));
-    }
-    tree.child("ID")
-        .map(|n| n.text.clone())
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| malformed_xml(format!("<{root}> has no <ID>")))
+/// Parses a body whose root is `root` and returns its `<ID>`.
+fn body_id<'a>(body: &'a [u8], root: &str) -> Result<(Node<'a>, String), OssError> {
+    let tree = parse_document(body, root).map_err(|e| malformed_xml(e.message()))?;
+    let id = tree
+        .string("ID")
+        .ok_or_else(|| malformed_xml(format!("<{root}> has no <ID>")))?;
+    Ok((tree, id))
 }
 
 /// DeleteBucketReplication: the rule goes `closing`, then away. 204 if already closing,
@@ -536,8 +527,7 @@ pub fn delete(
     real_now_ms: i64,
 ) -> Result<Reply, OssError> {
     check_content_md5(headers, body)?;
-    let tree = parse_tree(body).map_err(malformed_xml)?;
-    let id = body_id(&tree, "ReplicationRules")?;
+    let (_, id) = body_id(body, "ReplicationRules")?;
     let tx = conn.transaction().map_err(db)?;
     let Some(mut r) = store::rule(&tx, &src.name, &id).map_err(db)? else {
         return Ok(Reply::empty(200));
@@ -561,12 +551,11 @@ pub fn put_rtc(
     real_now_ms: i64,
 ) -> Result<Reply, OssError> {
     check_content_md5(headers, body)?;
-    let tree = parse_tree(body).map_err(malformed_xml)?;
-    let id = body_id(&tree, "ReplicationRule")?;
+    let (tree, id) = body_id(body, "ReplicationRule")?;
     let status = tree
         .child("RTC")
         .and_then(|r| r.child("Status"))
-        .map(|s| s.text.clone())
+        .map(|s| s.text.trim().to_owned())
         .ok_or_else(|| malformed_xml("<ReplicationRule> has no <RTC><Status>"))?;
     if status != "enabled" && status != "disabled" {
         return Err(invalid_argument(
