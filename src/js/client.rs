@@ -131,6 +131,8 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) as usize,
         refresh,
     };
+    let refresh_interval_ms = Some(o.number("refreshSTSTokenInterval")?.unwrap_or(300_000.0));
+    o.finish()?;
     let config = ClientConfig {
         bucket,
         region,
@@ -141,7 +143,7 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
             ..RetryPolicy::default()
         },
         // ali-oss refreshes every 5 minutes by default when a callback is given.
-        refresh_interval_ms: Some(o.number("refreshSTSTokenInterval")?.unwrap_or(300_000.0)),
+        refresh_interval_ms,
     };
     Ok(Client::new(config, transport, credentials))
 }

@@ -1,16 +1,33 @@
 //! JavaScript values <-> the core's types, with errors that name the field.
 //! Plain `Reflect` reads and writes: no generic serde paths (they cost size).
 
+use std::cell::Cell;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
 use crate::replication::{Destination, ReplicationLocation, ReplicationProgress, ReplicationRule};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Reflect.get` without js-sys's exception wrapper, whose `apply(arguments)`
+    /// was the largest single cost of a `signRequest` call. Only called on values
+    /// checked to be objects; a getter that throws propagates to the caller.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &str) -> JsValue;
+}
+
 /// A JavaScript object being read, with the path used in error messages (`rule.destination`).
+/// Keys not in `known` are rejected by [`Reader::finish`] (a typo such as `prefix`
+/// for `prefixes` must not be silently ignored).
 pub(crate) struct Reader<'a> {
     value: &'a JsValue,
     path: &'a str,
+    known: &'a [&'a str],
+    /// Known keys read with a defined value: when it equals the object's key
+    /// count there is no unknown key, and no key needs converting to check.
+    seen: Cell<u32>,
 }
 
 fn type_error(path: &str, key: &str, wanted: &str) -> Error {
@@ -18,31 +35,53 @@ fn type_error(path: &str, key: &str, wanted: &str) -> Error {
 }
 
 impl<'a> Reader<'a> {
-    /// Reads `value` as an object named `path`; rejects keys not in `known`
-    /// (a typo such as `prefix` for `prefixes` must not be silently ignored).
-    pub(crate) fn new(value: &'a JsValue, path: &'a str, known: &[&str]) -> Result<Self, Error> {
+    /// Reads `value`, which must be a plain object, as `path`.
+    pub(crate) fn new(
+        value: &'a JsValue,
+        path: &'a str,
+        known: &'a [&'a str],
+    ) -> Result<Self, Error> {
         if !value.is_object() || value.is_function() || Array::is_array(value) {
             return Err(Error::invalid(format!("{path} must be an object")));
         }
-        for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        Ok(Reader {
+            value,
+            path,
+            known,
+            seen: Cell::new(0),
+        })
+    }
+
+    /// Call after reading every field: fails on a key that is not known.
+    pub(crate) fn finish(self) -> Result<(), Error> {
+        let keys = Object::keys(self.value.unchecked_ref::<Object>());
+        if keys.length() == self.seen.get() {
+            return Ok(());
+        }
+        for key in keys.iter() {
             let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
+            if !self.known.contains(&key.as_str()) {
                 return Err(Error::invalid(format!(
-                    "{path}.{key} is not a known field (known: {})",
-                    known.join(", ")
+                    "{}.{key} is not a known field (known: {})",
+                    self.path,
+                    self.known.join(", ")
                 )));
             }
         }
-        Ok(Reader { value, path })
+        Ok(())
     }
 
     pub(crate) fn path(&self) -> &str {
         self.path
     }
 
-    /// The raw value of `key` (`undefined` when absent).
+    /// The raw value of `key` (`undefined` when absent). Read each key once.
     pub(crate) fn raw(&self, key: &str) -> JsValue {
-        Reflect::get(self.value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        let v = reflect_get(self.value, key);
+        if !v.is_undefined() {
+            self.seen.set(self.seen.get() + 1);
+        }
+        v
     }
 
     fn present(&self, key: &str) -> Option<JsValue> {
@@ -89,8 +128,13 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>, Error> {
+        Ok(self.opt_strings(key)?.unwrap_or_default())
+    }
+
+    /// An array of strings, or `None` when absent.
+    pub(crate) fn opt_strings(&self, key: &str) -> Result<Option<Vec<String>>, Error> {
         let Some(v) = self.present(key) else {
-            return Ok(Vec::new());
+            return Ok(None);
         };
         if !Array::is_array(&v) {
             return Err(type_error(self.path, key, "an array of strings"));
@@ -103,7 +147,8 @@ impl<'a> Reader<'a> {
                     Error::invalid(format!("{}.{key}[{i}] must be a string", self.path))
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 }
 
@@ -137,13 +182,15 @@ pub(crate) fn rule_from_js(value: &JsValue) -> Result<ReplicationRule, Error> {
         "rule.destination",
         &["bucket", "location", "transferType"],
     )?;
-    Ok(ReplicationRule {
+    let destination = Destination {
+        bucket: d.required_string("bucket")?,
+        location: d.required_string("location")?,
+        transfer_type: d.string("transferType")?,
+    };
+    d.finish()?;
+    let rule = ReplicationRule {
         id: r.string("id")?,
-        destination: Destination {
-            bucket: d.required_string("bucket")?,
-            location: d.required_string("location")?,
-            transfer_type: d.string("transferType")?,
-        },
+        destination,
         prefixes: r.strings("prefixes")?,
         actions: r.strings("actions")?,
         historical_object_replication: r.boolean("historicalObjectReplication")?,
@@ -153,7 +200,9 @@ pub(crate) fn rule_from_js(value: &JsValue) -> Result<ReplicationRule, Error> {
         rtc: r.boolean("rtc")?,
         status: None,
         rtc_status: None,
-    })
+    };
+    r.finish()?;
+    Ok(rule)
 }
 
 /// A JSON object under construction. Results are written as JSON text and turned

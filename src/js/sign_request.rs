@@ -139,15 +139,14 @@ fn sign_impl(
     let time = o
         .number("time")?
         .ok_or_else(|| Error::invalid("options.time (epoch milliseconds) is required"))?;
-    let subresources = if o.raw("subresources").is_undefined() {
-        None
-    } else {
-        Some(o.strings("subresources")?)
-    };
+    let subresources = o.opt_strings("subresources")?;
     let subresource_refs: Option<Vec<&str>> = subresources
         .as_ref()
         .map(|s| s.iter().map(String::as_str).collect());
     let additional = o.strings("additionalHeaders")?;
+    r.finish()?;
+    c.finish()?;
+    o.finish()?;
     let additional_refs: Vec<&str> = additional.iter().map(String::as_str).collect();
     let key = match &bucket {
         Some(b) => object_key(&host, &path, b).to_owned(),
