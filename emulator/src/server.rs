@@ -216,6 +216,17 @@ pub async fn handle(
     let host_id = host.clone().unwrap_or_else(|| "oss-emulator".to_owned());
     let query = parse_query(&raw_query);
     let head = method == "HEAD";
+    // Every early error answer has the same shape: an OSS <Error> body with this request's IDs.
+    let error_response = |e: &OssError| {
+        finish(
+            &app,
+            error_reply(e, &request_id, &host_id, head),
+            &request_id,
+            origin,
+            head,
+            false,
+        )
+    };
 
     if raw_path == "/_emulator" || raw_path.starts_with("/_emulator/") {
         if method == "OPTIONS" {
@@ -224,14 +235,7 @@ pub async fn handle(
         let body = match read_body(req.into_body(), &headers, MAX_CONTROL_BODY).await {
             Ok(b) => b,
             Err(Ok(e)) => {
-                return finish(
-                    &app,
-                    error_reply(&e, &request_id, &host_id, head),
-                    &request_id,
-                    origin,
-                    head,
-                    false,
-                );
+                return error_response(&e);
             }
             Err(Err(d)) => return Err(d),
         };
@@ -280,14 +284,7 @@ pub async fn handle(
                 message,
             } => {
                 let e = OssError::new(status, &code, message);
-                return finish(
-                    &app,
-                    error_reply(&e, &request_id, &host_id, head),
-                    &request_id,
-                    origin,
-                    head,
-                    false,
-                );
+                return error_response(&e);
             }
         }
     }
@@ -297,14 +294,7 @@ pub async fn handle(
     let body = match read_body(req.into_body(), &headers, MAX_BODY_BYTES).await {
         Ok(b) => b,
         Err(Ok(e)) => {
-            return finish(
-                &app,
-                error_reply(&e, &request_id, &host_id, head),
-                &request_id,
-                origin,
-                head,
-                false,
-            );
+            return error_response(&e);
         }
         Err(Err(d)) => return Err(d),
     };
