@@ -203,6 +203,19 @@ fn invalid_date() -> OssError {
     access_denied("OSS authentication requires a valid Date.")
 }
 
+/// `SignatureDoesNotMatch` with what OSS puts in it: the string the server signed.
+fn signature_mismatch(ak: &str, provided: &str, string_to_sign: &str) -> OssError {
+    OssError::new(
+        403,
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+    )
+    .with("OSSAccessKeyId", ak)
+    .with("SignatureProvided", provided)
+    .with("StringToSign", string_to_sign)
+    .with("StringToSignBytes", spaced_hex(string_to_sign))
+}
+
 fn spaced_hex(s: &str) -> String {
     s.bytes()
         .map(|b| format!("{b:02X}"))
@@ -233,15 +246,7 @@ pub fn authenticate(
             let sts_text = v1::string_to_sign(&input.parts, v1::DEFAULT_SUBRESOURCES);
             let expected = v1::signature(&secret, &sts_text);
             if expected != signature {
-                return Err(OssError::new(
-                    403,
-                    "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                )
-                .with("OSSAccessKeyId", ak)
-                .with("SignatureProvided", signature)
-                .with("StringToSign", sts_text.as_str())
-                .with("StringToSignBytes", spaced_hex(&sts_text)));
+                return Err(signature_mismatch(ak, signature, &sts_text));
             }
             Ok(Principal {
                 access_key_id: ak.to_owned(),
@@ -279,16 +284,8 @@ pub fn authenticate(
             let sts_text = v4::string_to_sign(iso, &scope, &canonical);
             let expected = v4::signature(&v4::signing_key(&secret, date, region), &sts_text);
             if !expected.eq_ignore_ascii_case(signature) {
-                return Err(OssError::new(
-                    403,
-                    "SignatureDoesNotMatch",
-                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                )
-                .with("OSSAccessKeyId", ak)
-                .with("SignatureProvided", signature)
-                .with("StringToSign", sts_text.as_str())
-                .with("StringToSignBytes", spaced_hex(&sts_text))
-                .with("CanonicalRequest", canonical.as_str()));
+                return Err(signature_mismatch(ak, signature, &sts_text)
+                    .with("CanonicalRequest", canonical.as_str()));
             }
             Ok(Principal {
                 access_key_id: ak.to_owned(),
