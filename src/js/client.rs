@@ -6,7 +6,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{JsonObject, Reader, location_json, progress_js, rule_from_js, rule_json};
+use super::convert::{JsonObject, Reader, progress_js, rule_from_js, write_location, write_rule};
 use super::error::to_js;
 use super::fetch::FetchTransport;
 use crate::client::{Client, ClientConfig};
@@ -201,7 +201,7 @@ impl ReplicationClient {
         self.spawn(|c| async move {
             let r = c.get_bucket_replication().await?;
             Ok(with_request_id(r.request_id, |w| {
-                w.objects("rules", &r.value, rule_json);
+                w.objects("rules", &r.value, write_rule);
             }))
         })
     }
@@ -211,7 +211,8 @@ impl ReplicationClient {
     pub fn get_bucket_replication_location(&self) -> Promise {
         self.spawn(|c| async move {
             let r = c.get_bucket_replication_location().await?;
-            let mut w = location_json(&r.value);
+            let mut w = JsonObject::new();
+            write_location(&mut w, &r.value);
             w.opt_str("requestId", r.request_id.as_deref());
             Ok(w.into_js())
         })

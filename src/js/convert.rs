@@ -289,29 +289,41 @@ impl JsonObject {
         self
     }
 
-    /// `key: [<object>, ...]`, each written by `write`.
+    /// `key: {...}`, written by `write` straight into this buffer.
+    pub(crate) fn object(&mut self, key: &str, write: impl FnOnce(&mut JsonObject)) -> &mut Self {
+        self.key(key);
+        self.nested(write);
+        self
+    }
+
+    /// `key: [{...}, ...]`, each written by `write` straight into this buffer.
     pub(crate) fn objects<T>(
         &mut self,
         key: &str,
         items: &[T],
-        write: impl Fn(&T) -> JsonObject,
+        write: impl Fn(&mut JsonObject, &T),
     ) -> &mut Self {
-        let out = self.key(key);
-        out.push('[');
+        self.key(key).push('[');
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                self.out.push(',');
             }
-            out.push_str(&write(item).finish());
+            self.nested(|o| write(o, item));
         }
-        out.push(']');
+        self.out.push(']');
         self
     }
 
-    pub(crate) fn object(&mut self, key: &str, value: JsonObject) -> &mut Self {
-        let text = value.finish();
-        self.key(key).push_str(&text);
-        self
+    /// Writes one object into this buffer: no per-object strings to allocate and copy.
+    fn nested(&mut self, write: impl FnOnce(&mut JsonObject)) {
+        let mut child = JsonObject {
+            out: std::mem::take(&mut self.out),
+            empty: true,
+        };
+        child.out.push('{');
+        write(&mut child);
+        child.out.push('}');
+        self.out = child.out;
     }
 
     fn finish(mut self) -> String {
@@ -325,15 +337,14 @@ impl JsonObject {
     }
 }
 
-pub(crate) fn rule_json(rule: &ReplicationRule) -> JsonObject {
+pub(crate) fn write_rule(w: &mut JsonObject, rule: &ReplicationRule) {
     let d = &rule.destination;
-    let mut dest = JsonObject::new();
-    dest.str("bucket", &d.bucket)
-        .str("location", &d.location)
-        .opt_str("transferType", d.transfer_type.as_deref());
-    let mut w = JsonObject::new();
     w.opt_str("id", rule.id.as_deref())
-        .object("destination", dest)
+        .object("destination", |o| {
+            o.str("bucket", &d.bucket)
+                .str("location", &d.location)
+                .opt_str("transferType", d.transfer_type.as_deref());
+        })
         .strings("prefixes", &rule.prefixes)
         .strings("actions", &rule.actions)
         .opt_bool(
@@ -346,34 +357,29 @@ pub(crate) fn rule_json(rule: &ReplicationRule) -> JsonObject {
         .opt_bool("rtc", rule.rtc)
         .opt_str("status", rule.status.as_deref())
         .opt_str("rtcStatus", rule.rtc_status.as_deref());
-    w
 }
 
-pub(crate) fn location_json(loc: &ReplicationLocation) -> JsonObject {
-    let mut w = JsonObject::new();
+pub(crate) fn write_location(w: &mut JsonObject, loc: &ReplicationLocation) {
     w.strings("locations", &loc.locations)
         .objects(
             "transferTypeConstraints",
             &loc.transfer_type_constraints,
-            |c| {
-                let mut o = JsonObject::new();
+            |o, c| {
                 o.str("location", &c.location)
                     .strings("transferTypes", &c.transfer_types);
-                o
             },
         )
         .strings("rtcLocations", &loc.rtc_locations);
-    w
 }
 
 /// The progress result. `historicalObject` is set after parsing, as a number:
 /// writing it into the JSON would need Rust's float formatting (~14 KB of wasm).
 pub(crate) fn progress_js(p: &ReplicationProgress, request_id: Option<&str>) -> JsValue {
-    let mut progress = JsonObject::new();
-    progress.opt_str("newObject", p.new_object.as_deref());
     let mut w = JsonObject::new();
-    w.object("rule", rule_json(&p.rule))
-        .object("progress", progress)
+    w.object("rule", |o| write_rule(o, &p.rule))
+        .object("progress", |o| {
+            o.opt_str("newObject", p.new_object.as_deref());
+        })
         .opt_str("requestId", request_id);
     let obj = w.into_js();
     if let Some(h) = p.historical_object {
