@@ -234,10 +234,8 @@ pub async fn handle(
         }
         let body = match read_body(req.into_body(), &headers, MAX_CONTROL_BODY).await {
             Ok(b) => b,
-            Err(Ok(e)) => {
-                return error_response(&e);
-            }
-            Err(Err(d)) => return Err(d),
+            // An OSS error answer, or a connection to drop.
+            Err(r) => return r.and_then(|e| error_response(&e)),
         };
         let a = app.clone();
         let (m, p) = (method.clone(), raw_path.clone());
@@ -293,10 +291,8 @@ pub async fn handle(
     }
     let body = match read_body(req.into_body(), &headers, MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(Ok(e)) => {
-            return error_response(&e);
-        }
-        Err(Err(d)) => return Err(d),
+        // An OSS error answer, or a connection to drop.
+        Err(r) => return r.and_then(|e| error_response(&e)),
     };
     let call = Call {
         method,
