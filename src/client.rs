@@ -20,8 +20,8 @@ use crate::sign::{SignatureVersion, header};
 use crate::time::SigningTime;
 use crate::xml::{excerpt, parse_error_body};
 
-/// An HTTP request ready to send.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An HTTP request ready to send. `Debug` masks the credential headers.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// Method.
     pub method: &'static str,
@@ -31,6 +31,17 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Body, if any.
     pub body: Option<String>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &crate::redact::RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// An HTTP response, body fully read.
@@ -170,11 +181,15 @@ impl<T: Transport> Client<T> {
         *self.flight.borrow_mut() = Some(flight.clone());
         let result = match self.transport.refresh_credentials().await {
             Some(r) => r.map_err(|e| {
+                // The callback's message may quote what it holds: mask the keys we know.
+                let known = self.credentials.borrow();
+                let known = known.as_ref().map(|(c, _)| c.secrets()).unwrap_or_default();
                 Error::new(
                     ErrorKind::Credentials,
                     "CredentialsRefreshFailed",
                     format!("refreshSTSToken failed: {}", e.message()),
                 )
+                .mask_known(&known)
             }),
             None => match self.credentials.borrow().as_ref() {
                 Some((c, _)) if !c.expires_within(self.now(), 0) => Ok(c.clone()),
@@ -256,7 +271,7 @@ impl<T: Transport> Client<T> {
                     }
                 }
                 Ok(resp) => {
-                    let error = service_error(&resp);
+                    let error = service_error(&resp).mask_known(&creds.secrets());
                     if error.code() == "RequestTimeTooSkewed" && !skew_fixed {
                         if let Some(server) = server_time(&error, &resp) {
                             skew_fixed = true;
@@ -459,7 +474,9 @@ pub fn service_error(resp: &HttpResponse) -> Error {
         ec: parsed.ec.or_else(|| header_owned("x-oss-ec")),
         recommend_doc: parsed.recommend_doc,
         server_time: parsed.server_time,
-        string_to_sign: parsed.string_to_sign,
+        string_to_sign: parsed
+            .string_to_sign
+            .map(|t| crate::redact::Redacted::echo(&t, &[])),
     };
     let (code, message) = match parsed.code {
         Some(code) => {

@@ -72,6 +72,13 @@ impl Credentials {
         self.security_token.as_deref()
     }
 
+    /// The secret and the token: the values to mask wherever text could echo them.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut v = vec![self.access_key_secret.as_str()];
+        v.extend(self.security_token.as_deref());
+        v
+    }
+
     /// When these credentials stop working, if known.
     pub fn expiration(&self) -> Option<SigningTime> {
         self.expiration

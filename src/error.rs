@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::redact::{Redacted, mask_known};
+
 /// What class of failure an [`Error`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -43,8 +45,9 @@ pub struct ServiceDetails {
     pub recommend_doc: Option<String>,
     /// `ServerTime` on `RequestTimeTooSkewed`.
     pub server_time: Option<String>,
-    /// `StringToSign` the server expected, on `SignatureDoesNotMatch`.
-    pub string_to_sign: Option<String>,
+    /// `StringToSign` the server expected, on `SignatureDoesNotMatch`, with
+    /// credential-bearing lines (the STS token) redacted.
+    pub string_to_sign: Option<Redacted>,
 }
 
 /// An error from building, signing, sending or parsing a replication request.
@@ -144,6 +147,33 @@ impl Error {
             }
             _ => false,
         }
+    }
+
+    /// This error with every occurrence of a value in `known` (a secret, a token)
+    /// masked in its message and service details: server text and messages from
+    /// the caller's callbacks can echo what they were given.
+    pub fn mask_known(mut self, known: &[&str]) -> Self {
+        let inner = &mut *self.0;
+        inner.message = mask_known(&inner.message, known);
+        if let Some(s) = &mut inner.service {
+            for field in [
+                &mut s.request_id,
+                &mut s.host_id,
+                &mut s.ec,
+                &mut s.recommend_doc,
+                &mut s.server_time,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                *field = mask_known(field, known);
+            }
+            s.string_to_sign = s
+                .string_to_sign
+                .take()
+                .map(|t| Redacted::echo(t.as_str(), known));
+        }
+        self
     }
 
     /// Prefixes the message with context (`"rule.prefixes[2]: "`).

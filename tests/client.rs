@@ -698,3 +698,46 @@ fn secrets_never_appear_in_errors() {
         );
     }
 }
+
+#[test]
+fn sts_token_echoed_by_a_v1_signature_mismatch_is_redacted_everywhere() {
+    const SECRET: &str = "sts-secret-value-0123";
+    const TOKEN: &str = "CAIS-token+xyz/0123=";
+    // What OSS answers to a V1 + STS request with a wrong signature: the string it
+    // signed, with the token line, and (as some proxies do) the secret quoted back.
+    let echo = format!(
+        "<StringToSign>GET\n\n\nWed, 17 Apr 2024 08:00:00 GMT\nx-oss-security-token:{TOKEN}\n/source-bucket/?replication&amp;security-token={TOKEN}</StringToSign><CanonicalRequest>x-oss-security-token:{TOKEN}</CanonicalRequest><SignatureProvided>{SECRET}</SignatureProvided>"
+    );
+    let s = Script::new(vec![oss_error(403, "SignatureDoesNotMatch", &echo)]);
+    let c = Client::new(
+        config(SignatureVersion::V1, 0),
+        &s,
+        Some(Credentials::new("STS.AKID", SECRET, Some(TOKEN.into())).unwrap()),
+    );
+    let e = block_on(c.get_bucket_replication()).unwrap_err();
+    let sts = e.service_details().unwrap().string_to_sign.clone().unwrap();
+    assert!(
+        sts.as_str().contains("x-oss-security-token:<redacted>"),
+        "{sts}"
+    );
+    let signed = oss_replication::replication::get_bucket_replication("source-bucket")
+        .unwrap()
+        .sign(
+            &Credentials::new("STS.AKID", SECRET, Some(TOKEN.into())).unwrap(),
+            SignatureVersion::V4,
+            "cn-hangzhou",
+            oss_replication::SigningTime::from_epoch_secs(1_713_340_800),
+        );
+    for text in [
+        e.to_string(),
+        format!("{e:?}"),
+        format!("{e:#?}"),
+        sts.to_string(),
+        format!("{sts:?}"),
+        format!("{c:?}"),
+        format!("{:?}", s.sent.borrow()),
+        format!("{signed:?}"),
+    ] {
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+    }
+}

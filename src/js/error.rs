@@ -56,8 +56,8 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
         "recommendDoc",
         opt(details.and_then(|d| d.recommend_doc.as_deref())),
     );
-    if let Some(sts) = details.and_then(|d| d.string_to_sign.as_deref()) {
-        set(&obj, "serverStringToSign", sts.into());
+    if let Some(sts) = details.and_then(|d| d.string_to_sign.as_ref()) {
+        set(&obj, "serverStringToSign", sts.as_str().into());
     }
     set(&obj, "retryable", err.is_retryable().into());
     obj

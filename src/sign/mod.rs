@@ -54,7 +54,8 @@ pub struct SigningParams<'a> {
 }
 
 /// The result of signing: the headers to add and the intermediate strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` masks the credential headers and the token line of the strings.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// Headers to add to the request (`x-oss-date`, `x-oss-content-sha256`,
     /// `x-oss-security-token`, `authorization`), in that order where present.
@@ -63,6 +64,23 @@ pub struct Signed {
     pub canonical_request: Option<String>,
     /// The string that was signed.
     pub string_to_sign: String,
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::redact::{Redacted, RedactedHeaders};
+        f.debug_struct("Signed")
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field(
+                "canonical_request",
+                &self
+                    .canonical_request
+                    .as_deref()
+                    .map(|c| Redacted::echo(c, &[])),
+            )
+            .field("string_to_sign", &Redacted::echo(&self.string_to_sign, &[]))
+            .finish()
+    }
 }
 
 impl Signed {
