@@ -290,7 +290,9 @@ impl<T: Transport> Client<T> {
                             .borrow()
                             .as_ref()
                             .is_some_and(|(c, _)| *c != creds);
-                        if replaced || self.credentials(true).await.is_ok() {
+                        // Resend only with other credentials: the same keys (static
+                        // keys, or a callback handing back what we had) get the same answer.
+                        if replaced || self.credentials(true).await.is_ok_and(|c| c != creds) {
                             continue;
                         }
                     }

@@ -82,15 +82,13 @@ impl Transport for &Script {
     async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
         let plan = self.refresh_with.borrow().clone()?;
         self.refreshes.set(self.refreshes.get() + 1);
+        // A new secret per refresh, as STS vends: refreshed credentials differ.
+        let secret = format!("refreshed-secret-{}", self.refreshes.get());
         YieldOnce(false).await;
         Some(match plan {
-            Ok((token, exp)) => {
-                Ok(
-                    Credentials::new("STS.refreshed", "refreshed-secret", Some(token))
-                        .unwrap()
-                        .with_expiration(exp.map(oss_replication::SigningTime::from_epoch_secs)),
-                )
-            }
+            Ok((token, exp)) => Ok(Credentials::new("STS.refreshed", secret, Some(token))
+                .unwrap()
+                .with_expiration(exp.map(oss_replication::SigningTime::from_epoch_secs))),
             Err(msg) => Err(Error::new(ErrorKind::Credentials, "Callback", msg)),
         })
     }
@@ -739,5 +737,21 @@ fn sts_token_echoed_by_a_v1_signature_mismatch_is_redacted_everywhere() {
         format!("{signed:?}"),
     ] {
         assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+    }
+}
+
+#[test]
+fn static_keys_rejected_as_invalid_are_not_sent_twice() {
+    for code in ["InvalidAccessKeyId", "InvalidSecurityToken"] {
+        let s = Script::new(vec![oss_error(403, code, ""), ok("<ReplicationLocation/>")]);
+        let c = client(&s);
+        let e = block_on(c.get_bucket_replication_location()).unwrap_err();
+        assert_eq!(e.code(), code);
+        assert_eq!(
+            s.sent.borrow().len(),
+            1,
+            "{code}: the identical request was resent"
+        );
+        assert_eq!(s.refreshes.get(), 0);
     }
 }

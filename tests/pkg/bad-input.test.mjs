@@ -164,3 +164,15 @@ test('refresh callbacks that throw or return garbage', async () => {
     assert.match(err.message, re);
   }
 });
+
+test('static keys rejected as invalid: the identical request is not sent again', async () => {
+  for (const code of ['InvalidAccessKeyId', 'InvalidSecurityToken']) {
+    const state = programmableFetch();
+    const client = new ReplicationClient({ ...base, fetch: state.fetch, retryMax: 3 });
+    state.next = { status: 403, body: `<Error><Code>${code}</Code><Message>no</Message></Error>` };
+    const err = await client.getBucketReplicationLocation().then(() => null, (e) => e);
+    assert.equal(err?.code, code);
+    assertClean(err, code);
+    assert.equal(state.sent, 1, `${code}: sent ${state.sent} times`);
+  }
+});
