@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use oss_replication::replication::{
-    Destination, ReplicationRule, parse_get_bucket_replication, put_bucket_replication,
-    validate_rule,
+    Destination, ReplicationRule, Tag, UnknownChildren, UserTaggings, parse_get_bucket_replication,
+    put_bucket_replication, validate_rule,
 };
 use oss_replication::sign::encode::percent_decode;
 use oss_replication::sign::v4::canonical_query;
@@ -31,6 +31,57 @@ fn bucket() -> impl Strategy<Value = String> {
     "[a-z0-9][a-z0-9-]{1,30}[a-z0-9]"
 }
 
+/// Tag keys and values OSS allows: letters (any script), digits, spaces, `+ - = . _ : /`.
+fn tag_text(min: usize, max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::char::range('a', 'z'),
+            2 => prop::sample::select(vec![' ', '+', '-', '=', '.', '_', ':', '/', 'é', '中', 'Ω', '7']),
+        ],
+        min..=max,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+/// A tag filter with unique keys (duplicates are dropped; the filter keeps at least one).
+fn user_taggings() -> impl Strategy<Value = UserTaggings> {
+    (
+        prop::sample::select(vec!["AND", "OR"]),
+        prop::collection::vec((tag_text(1, 20), tag_text(0, 20)), 1..=10),
+    )
+        .prop_map(|(filter, pairs)| {
+            let mut tags: Vec<Tag> = Vec::new();
+            for (key, value) in pairs {
+                if tags.iter().all(|t| t.key != key) {
+                    tags.push(Tag { key, value });
+                }
+            }
+            UserTaggings {
+                filter_type: filter.to_owned(),
+                tags,
+            }
+        })
+}
+
+/// Unknown children as a read-back would keep them (canonical XML), with text that needs escaping.
+fn kept(names: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(
+        (prop::sample::select(names), text(), any::<bool>()).prop_map(|(name, t, nested)| {
+            let escaped = t
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('\r', "&#13;");
+            if nested {
+                format!("<{name}><Location>{escaped}</Location></{name}>")
+            } else {
+                format!("<{name}>{escaped}</{name}>")
+            }
+        }),
+        0..3,
+    )
+}
+
 fn rule() -> impl Strategy<Value = ReplicationRule> {
     (
         (
@@ -49,9 +100,19 @@ fn rule() -> impl Strategy<Value = ReplicationRule> {
             prop::option::of(text()),
             prop::option::of(any::<bool>()),
         ),
+        (
+            prop::option::of(user_taggings()),
+            kept(&["Source", "Future", "X-1"]),
+            kept(&["Cloud", "CloudLocation"]),
+        ),
     )
         .prop_map(
-            |((id, bucket, region, transfer), (prefixes, actions), (history, role, kms, rtc))| {
+            |(
+                (id, bucket, region, transfer),
+                (prefixes, actions),
+                (history, role, kms, rtc),
+                (tags, kept_rule, kept_dest),
+            )| {
                 ReplicationRule {
                     id,
                     destination: Destination {
@@ -68,6 +129,11 @@ fn rule() -> impl Strategy<Value = ReplicationRule> {
                     rtc,
                     status: None,
                     rtc_status: None,
+                    user_taggings: tags,
+                    unknown: UnknownChildren {
+                        rule: kept_rule,
+                        destination: kept_dest,
+                    },
                 }
             },
         )

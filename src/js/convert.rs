@@ -7,7 +7,10 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
-use crate::replication::{Destination, ReplicationLocation, ReplicationProgress, ReplicationRule};
+use crate::replication::{
+    Destination, ReplicationLocation, ReplicationProgress, ReplicationRule, Tag, UnknownChildren,
+    UserTaggings,
+};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -162,10 +165,51 @@ const RULE_FIELDS: &[&str] = &[
     "sseKmsEncryptedObjects",
     "replicaKmsKeyId",
     "rtc",
+    "userTaggings",
     // Read-back fields, accepted so a rule from getBucketReplication can be put again.
     "status",
     "rtcStatus",
+    "unknownChildren",
 ];
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// `rule.userTaggings`: `{ filterType, tags: [{ key, value }] }`.
+fn user_taggings_from_js(value: &JsValue) -> Result<UserTaggings, Error> {
+    let r = Reader::new(value, "rule.userTaggings", &["filterType", "tags"])?;
+    let filter_type = r.required_string("filterType")?;
+    let tags_value = r.raw("tags");
+    if !Array::is_array(&tags_value) {
+        return Err(Error::invalid(
+            "rule.userTaggings.tags must be an array of { key, value }",
+        ));
+    }
+    let mut tags = Vec::new();
+    for (i, item) in Array::from(&tags_value).iter().enumerate() {
+        let path = format!("rule.userTaggings.tags[{i}]");
+        let t = Reader::new(&item, &path, &["key", "value"])?;
+        tags.push(Tag {
+            key: t.string("key")?.unwrap_or_default(),
+            value: t.string("value")?.unwrap_or_default(),
+        });
+        t.finish()?;
+    }
+    r.finish()?;
+    Ok(UserTaggings { filter_type, tags })
+}
+
+/// `rule.unknownChildren` from a read-back rule: `{ rule?: string[], destination?: string[] }`.
+fn unknown_children_from_js(value: &JsValue) -> Result<UnknownChildren, Error> {
+    let r = Reader::new(value, "rule.unknownChildren", &["rule", "destination"])?;
+    let kept = UnknownChildren {
+        rule: r.strings("rule")?,
+        destination: r.strings("destination")?,
+    };
+    r.finish()?;
+    Ok(kept)
+}
 
 /// A rule given to `putBucketReplication`.
 pub(crate) fn rule_from_js(value: &JsValue) -> Result<ReplicationRule, Error> {
@@ -200,6 +244,14 @@ pub(crate) fn rule_from_js(value: &JsValue) -> Result<ReplicationRule, Error> {
         rtc: r.boolean("rtc")?,
         status: None,
         rtc_status: None,
+        user_taggings: match r.raw("userTaggings") {
+            v if absent(&v) => None,
+            v => Some(user_taggings_from_js(&v)?),
+        },
+        unknown: match r.raw("unknownChildren") {
+            v if absent(&v) => UnknownChildren::default(),
+            v => unknown_children_from_js(&v)?,
+        },
     };
     r.finish()?;
     Ok(rule)
@@ -357,6 +409,21 @@ pub(crate) fn write_rule(w: &mut JsonObject, rule: &ReplicationRule) {
         .opt_bool("rtc", rule.rtc)
         .opt_str("status", rule.status.as_deref())
         .opt_str("rtcStatus", rule.rtc_status.as_deref());
+    if let Some(t) = &rule.user_taggings {
+        w.object("userTaggings", |o| {
+            o.str("filterType", &t.filter_type)
+                .objects("tags", &t.tags, |o, tag| {
+                    o.str("key", &tag.key).str("value", &tag.value);
+                });
+        });
+    }
+    // Opaque to callers: handed back by putBucketReplication as it came.
+    if !rule.unknown.is_empty() {
+        w.object("unknownChildren", |o| {
+            o.strings("rule", &rule.unknown.rule)
+                .strings("destination", &rule.unknown.destination);
+        });
+    }
 }
 
 pub(crate) fn write_location(w: &mut JsonObject, loc: &ReplicationLocation) {

@@ -1,6 +1,7 @@
 //! The six replication operations: models, request builders, rule validation
 //! and response parsers.
 
+mod fragment;
 mod model;
 mod parse;
 mod request;
@@ -8,6 +9,7 @@ mod validate;
 
 pub use model::{
     Destination, LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
+    Tag, UnknownChildren, UserTaggings,
 };
 pub use parse::{
     parse_get_bucket_replication, parse_get_bucket_replication_location,
@@ -18,4 +20,6 @@ pub use request::{
     get_bucket_replication_location, get_bucket_replication_progress, put_bucket_replication,
     put_bucket_rtc, rule_xml,
 };
-pub use validate::{MAX_PREFIX_BYTES, MAX_PREFIXES, validate_rule};
+pub use validate::{
+    MAX_PREFIX_BYTES, MAX_PREFIXES, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS, validate_rule,
+};

@@ -1,9 +1,12 @@
 //! Parsers for the three XML answers.
 
+use super::fragment::{DESTINATION_CHILDREN, RULE_CHILDREN, unknown_children};
 use super::model::{
     Destination, LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
+    Tag, UnknownChildren, UserTaggings,
 };
 use crate::error::Error;
+use crate::time::SigningTime;
 use crate::xml::{Node, parse_document};
 
 fn flag(text: Option<&str>, on: &[&str]) -> Option<bool> {
@@ -65,6 +68,41 @@ fn rule_from(node: &Node) -> ReplicationRule {
         rtc: flag(rtc_status.as_deref(), &["enabled", "enabling"]),
         status: node.string("Status"),
         rtc_status,
+        user_taggings: node.child("UserTaggings").map(user_taggings_from),
+        unknown: UnknownChildren {
+            rule: unknown_children(Some(node), RULE_CHILDREN),
+            destination: unknown_children(dest, DESTINATION_CHILDREN),
+        },
+    }
+}
+
+/// `<UserTaggings>`: tag keys and values are user data, kept exactly.
+fn user_taggings_from(node: &Node) -> UserTaggings {
+    UserTaggings {
+        filter_type: node.string("FilterType").unwrap_or_default(),
+        tags: node
+            .children("UserTagging")
+            .map(|t| Tag {
+                key: t.exact("Key").unwrap_or_default(),
+                value: t.exact("Value").unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// `NewObject` as ISO 8601 (its documented form) and as epoch seconds. OSS has
+/// also been seen answering in RFC 1123 (`Thu, 24 Sep 2015 15:28:14 GMT`): that
+/// is converted; text that is neither is kept as sent, without a time.
+fn new_object_time(text: Option<String>) -> (Option<String>, Option<i64>) {
+    let Some(text) = text else {
+        return (None, None);
+    };
+    if let Some(t) = SigningTime::parse_iso8601(&text) {
+        return (Some(text), Some(t.epoch_secs()));
+    }
+    match SigningTime::parse_rfc1123(&text) {
+        Some(t) => (Some(t.to_iso8601()), Some(t.epoch_secs())),
+        None => (Some(text), None),
     }
 }
 
@@ -141,10 +179,13 @@ pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationP
             ))
         })?),
     };
+    let (new_object, new_object_epoch_secs) =
+        new_object_time(progress.and_then(|p| p.string("NewObject")));
     Ok(ReplicationProgress {
         rule: rule_from(rule),
         historical_object,
-        new_object: progress.and_then(|p| p.string("NewObject")),
+        new_object,
+        new_object_epoch_secs,
     })
 }
 
@@ -197,6 +238,70 @@ mod tests {
         assert_eq!(
             parse_get_bucket_replication(b"<ReplicationConfiguration/>").unwrap(),
             []
+        );
+        assert!(r.unknown.is_empty() && r.user_taggings.is_none());
+        assert_eq!(b.unknown.rule, ["<Future></Future>"]);
+        assert_eq!(b.unknown.destination, ["<Cloud>x</Cloud>"]);
+    }
+
+    #[test]
+    fn user_taggings_and_unknown_children_are_read() {
+        let body = r#"<ReplicationConfiguration><Rule><ID>t</ID>
+  <Destination><Bucket>d</Bucket><Location>oss-cn-beijing</Location><Cloud>AliCloud</Cloud><CloudLocation>cn-beijing</CloudLocation></Destination>
+  <Source><Location>oss-cn-hangzhou</Location></Source>
+  <UserTaggings> <FilterType> OR </FilterType>
+    <UserTagging><Key>team</Key><Value> a b </Value></UserTagging>
+    <UserTagging><Key>env</Key><Value/></UserTagging>
+  </UserTaggings>
+  <Progress><HistoricalObject>1</HistoricalObject></Progress>
+</Rule></ReplicationConfiguration>"#;
+        let r = &parse_get_bucket_replication(body.as_bytes()).unwrap()[0];
+        let t = r.user_taggings.as_ref().unwrap();
+        assert_eq!(t.filter_type, "OR");
+        assert_eq!(
+            t.tags,
+            [
+                Tag {
+                    key: "team".into(),
+                    value: " a b ".into()
+                },
+                Tag {
+                    key: "env".into(),
+                    value: String::new()
+                }
+            ]
+        );
+        assert_eq!(
+            r.unknown.destination,
+            [
+                "<Cloud>AliCloud</Cloud>",
+                "<CloudLocation>cn-beijing</CloudLocation>"
+            ]
+        );
+        assert_eq!(
+            r.unknown.rule,
+            ["<Source><Location>oss-cn-hangzhou</Location></Source>"]
+        );
+    }
+
+    #[test]
+    fn new_object_in_iso_8601_and_gmt() {
+        let doc = |t: &str| {
+            format!(
+                "<ReplicationProgress><Rule><Progress><NewObject>{t}</NewObject></Progress></Rule></ReplicationProgress>"
+            )
+        };
+        let p = |t: &str| parse_get_bucket_replication_progress(doc(t).as_bytes()).unwrap();
+        let iso = p("2015-09-24T15:28:14.000Z");
+        let gmt = p("Thu, 24 Sep 2015 15:28:14 GMT");
+        assert_eq!(iso.new_object_epoch_secs, Some(1_443_108_494));
+        assert_eq!(gmt.new_object_epoch_secs, Some(1_443_108_494));
+        assert_eq!(gmt.new_object.as_deref(), Some("2015-09-24T15:28:14.000Z"));
+        assert_eq!(iso.new_object.as_deref(), Some("2015-09-24T15:28:14.000Z"));
+        let odd = p("yesterday");
+        assert_eq!(
+            (odd.new_object.as_deref(), odd.new_object_epoch_secs),
+            (Some("yesterday"), None)
         );
     }
 

@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use md5::{Digest, Md5};
 
+use super::fragment::{self, DESTINATION_CHILDREN, RULE_CHILDREN};
 use super::model::ReplicationRule;
 use super::validate::{check_rule_id, validate_rule};
 use crate::credentials::Credentials;
@@ -164,6 +165,7 @@ pub fn rule_xml(rule: &ReplicationRule) -> String {
     if let Some(t) = &d.transfer_type {
         w.leaf("TransferType", t);
     }
+    write_kept(&mut w, &rule.unknown.destination, DESTINATION_CHILDREN);
     w.close("Destination");
     if let Some(h) = rule.historical_object_replication {
         w.leaf("HistoricalObjectReplication", enabled(h, false));
@@ -177,6 +179,16 @@ pub fn rule_xml(rule: &ReplicationRule) -> String {
     }
     if !rule.actions.is_empty() {
         w.leaf("Action", &rule.actions.join(","));
+    }
+    if let Some(t) = &rule.user_taggings {
+        w.open("UserTaggings").leaf("FilterType", &t.filter_type);
+        for tag in &t.tags {
+            w.open("UserTagging")
+                .leaf("Key", &tag.key)
+                .leaf("Value", &tag.value)
+                .close("UserTagging");
+        }
+        w.close("UserTaggings");
     }
     if let Some(role) = &rule.sync_role {
         w.leaf("SyncRole", role);
@@ -198,8 +210,18 @@ pub fn rule_xml(rule: &ReplicationRule) -> String {
             .leaf("Status", enabled(on, false))
             .close("RTC");
     }
+    write_kept(&mut w, &rule.unknown.rule, RULE_CHILDREN);
     w.close("Rule").close("ReplicationConfiguration");
     w.finish()
+}
+
+/// Writes kept unknown children, parsed and written again so that only elements
+/// and text reach the body. [`validate_rule`] rejects a fragment that does not
+/// parse; here such a fragment is left out rather than written raw.
+fn write_kept(w: &mut XmlWriter, fragments: &[String], known: &[&str]) {
+    for f in fragments {
+        let _ = fragment::with_fragment("", f, known, |node| fragment::write_node(w, node));
+    }
 }
 
 /// PutBucketReplication: `POST /?replication&comp=add` with one rule. Validates the rule first.
@@ -319,6 +341,49 @@ mod tests {
                 ("comp".into(), "add".into())
             ]
         );
+    }
+
+    #[test]
+    fn user_taggings_and_kept_children_are_written() {
+        let mut rule = ReplicationRule {
+            id: Some("t".into()),
+            destination: Destination {
+                bucket: "destbucket".into(),
+                location: "oss-cn-beijing".into(),
+                transfer_type: None,
+            },
+            actions: vec!["PUT".into()],
+            user_taggings: Some(crate::replication::UserTaggings {
+                filter_type: "AND".into(),
+                tags: vec![
+                    crate::replication::Tag {
+                        key: "team".into(),
+                        value: "a+b c".into(),
+                    },
+                    crate::replication::Tag {
+                        key: "env".into(),
+                        value: String::new(),
+                    },
+                ],
+            }),
+            ..Default::default()
+        };
+        rule.unknown.destination = vec!["<Cloud>AliCloud</Cloud>".into()];
+        rule.unknown.rule = vec!["<Source><Location>oss-cn-hangzhou</Location></Source>".into()];
+        let body = put_bucket_replication("examplebucket", &rule)
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(
+            body,
+            "<ReplicationConfiguration><Rule><ID>t</ID><Destination><Bucket>destbucket</Bucket><Location>oss-cn-beijing</Location><Cloud>AliCloud</Cloud></Destination><Action>PUT</Action><UserTaggings><FilterType>AND</FilterType><UserTagging><Key>team</Key><Value>a+b c</Value></UserTagging><UserTagging><Key>env</Key><Value></Value></UserTagging></UserTaggings><Source><Location>oss-cn-hangzhou</Location></Source></Rule></ReplicationConfiguration>"
+        );
+        // A read-back rule put again carries what it was read with.
+        let back = crate::replication::parse_get_bucket_replication(body.as_bytes()).unwrap();
+        assert_eq!(back[0], rule);
+        // A fragment that is not XML never reaches a body, even without validation.
+        rule.unknown.rule = vec!["</Rule><Injected/>".into()];
+        assert!(!rule_xml(&rule).contains("Injected"));
     }
 
     #[test]

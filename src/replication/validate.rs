@@ -1,6 +1,7 @@
 //! Client-side rule checks, run before any request is sent. Each error names the field.
 
-use super::model::ReplicationRule;
+use super::fragment::{DESTINATION_CHILDREN, RULE_CHILDREN, with_fragment};
+use super::model::{ReplicationRule, UserTaggings};
 use crate::endpoint::{printable, validate_bucket_name};
 use crate::error::Error;
 
@@ -8,6 +9,12 @@ use crate::error::Error;
 pub const MAX_PREFIXES: usize = 10;
 /// Longest prefix, in UTF-8 bytes.
 pub const MAX_PREFIX_BYTES: usize = 1023;
+/// Most tags one rule's `UserTaggings` may carry.
+pub const MAX_TAGS: usize = 10;
+/// Longest tag key, in characters (OSS object tagging rules).
+pub const MAX_TAG_KEY_CHARS: usize = 128;
+/// Longest tag value, in characters (OSS object tagging rules).
+pub const MAX_TAG_VALUE_CHARS: usize = 256;
 /// Actions OSS accepts in `<Action>`.
 const ACTIONS: &[&str] = &["ALL", "PUT", "DELETE", "ABORT"];
 /// Transfer types OSS accepts in `<TransferType>`.
@@ -32,6 +39,70 @@ pub(crate) fn check_rule_id(field: &str, id: &str) -> Result<(), Error> {
         return Err(Error::invalid(format!("{field} must not be empty")));
     }
     check_xml_text(field, id)
+}
+
+/// Characters OSS allows in object tag keys and values: letters, digits, spaces
+/// and `+ - = . _ : /` (OSS object tagging rules).
+fn tag_char_ok(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ' ' | '+' | '-' | '=' | '.' | '_' | ':' | '/')
+}
+
+fn check_tag_text(field: &str, text: &str, max: usize) -> Result<(), Error> {
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(Error::invalid(format!(
+            "{field} is {chars} characters long; at most {max} are allowed"
+        )));
+    }
+    if let Some(c) = text.chars().find(|&c| !tag_char_ok(c)) {
+        return Err(Error::invalid(format!(
+            "{field} \"{}\" contains '{}'; tags may hold letters, digits, spaces and + - = . _ : /",
+            printable(text),
+            printable(&c.to_string())
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a tag filter: `AND` or `OR`, 1..=10 tags, keys 1..=128 and values
+/// 0..=256 characters of the allowed set, no key twice.
+fn check_user_taggings(t: &UserTaggings) -> Result<(), Error> {
+    if t.filter_type != "AND" && t.filter_type != "OR" {
+        return Err(Error::invalid(format!(
+            "rule.userTaggings.filterType \"{}\" must be AND or OR",
+            printable(&t.filter_type)
+        )));
+    }
+    if t.tags.is_empty() {
+        return Err(Error::invalid(
+            "rule.userTaggings.tags must hold at least one tag",
+        ));
+    }
+    if t.tags.len() > MAX_TAGS {
+        return Err(Error::invalid(format!(
+            "rule.userTaggings.tags has {} entries; at most {MAX_TAGS} are allowed",
+            t.tags.len()
+        )));
+    }
+    for (i, tag) in t.tags.iter().enumerate() {
+        let field = format!("rule.userTaggings.tags[{i}].key");
+        if tag.key.is_empty() {
+            return Err(Error::invalid(format!("{field} must not be empty")));
+        }
+        check_tag_text(&field, &tag.key, MAX_TAG_KEY_CHARS)?;
+        check_tag_text(
+            &format!("rule.userTaggings.tags[{i}].value"),
+            &tag.value,
+            MAX_TAG_VALUE_CHARS,
+        )?;
+        if let Some(j) = t.tags[..i].iter().position(|o| o.key == tag.key) {
+            return Err(Error::invalid(format!(
+                "{field} \"{}\" repeats rule.userTaggings.tags[{j}].key; each key may appear once",
+                printable(&tag.key)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Validates `rule` for PutBucketReplication.
@@ -115,6 +186,25 @@ pub fn validate_rule(rule: &ReplicationRule) -> Result<(), Error> {
             check_xml_text("rule.replicaKmsKeyId", key)?;
         }
         None => {}
+    }
+    if let Some(t) = &rule.user_taggings {
+        check_user_taggings(t)?;
+    }
+    for (i, f) in rule.unknown.rule.iter().enumerate() {
+        with_fragment(
+            &format!("rule.unknownChildren.rule[{i}]"),
+            f,
+            RULE_CHILDREN,
+            |_| (),
+        )?;
+    }
+    for (i, f) in rule.unknown.destination.iter().enumerate() {
+        with_fragment(
+            &format!("rule.unknownChildren.destination[{i}]"),
+            f,
+            DESTINATION_CHILDREN,
+            |_| (),
+        )?;
     }
     Ok(())
 }
@@ -209,6 +299,94 @@ mod tests {
         assert_eq!(
             msg(|r| r.sync_role = Some(String::new())),
             "rule.syncRole must not be empty when given"
+        );
+    }
+
+    fn tags(filter: &str, pairs: &[(&str, &str)]) -> Option<UserTaggings> {
+        Some(UserTaggings {
+            filter_type: filter.into(),
+            tags: pairs
+                .iter()
+                .map(|(k, v)| crate::replication::Tag {
+                    key: (*k).into(),
+                    value: (*v).into(),
+                })
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn user_taggings_rules() {
+        let mut r = rule();
+        r.user_taggings = tags(
+            "OR",
+            &[
+                ("team", "a"),
+                ("env", ""),
+                ("k 1+-=._:/", "v 1+-=._:/"),
+                ("项目", "中文"),
+            ],
+        );
+        validate_rule(&r).unwrap();
+        let ten: Vec<(String, String)> = (0..10)
+            .map(|i| (format!("k{i}"), "v".repeat(256)))
+            .collect();
+        let ten: Vec<(&str, &str)> = ten.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        r.user_taggings = tags("AND", &ten);
+        validate_rule(&r).unwrap();
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("and", &[("a", "b")])),
+            "rule.userTaggings.filterType \"and\" must be AND or OR"
+        );
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("AND", &[])),
+            "rule.userTaggings.tags must hold at least one tag"
+        );
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("AND", &[("a", ""); 11])),
+            "rule.userTaggings.tags has 11 entries; at most 10 are allowed"
+        );
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("OR", &[("a", "1"), ("b", "2"), ("a", "3")])),
+            "rule.userTaggings.tags[2].key \"a\" repeats rule.userTaggings.tags[0].key; each key may appear once"
+        );
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("OR", &[("", "1")])),
+            "rule.userTaggings.tags[0].key must not be empty"
+        );
+        let long = "k".repeat(129);
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("OR", &[(&long, "1")])),
+            "rule.userTaggings.tags[0].key is 129 characters long; at most 128 are allowed"
+        );
+        let long = "v".repeat(257);
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("OR", &[("k", &long)])),
+            "rule.userTaggings.tags[0].value is 257 characters long; at most 256 are allowed"
+        );
+        assert_eq!(
+            msg(|r| r.user_taggings = tags("OR", &[("k", "a&b")])),
+            "rule.userTaggings.tags[0].value \"a&b\" contains '&'; tags may hold letters, digits, spaces and + - = . _ : /"
+        );
+    }
+
+    #[test]
+    fn unknown_children_must_be_single_unmodelled_elements() {
+        let mut r = rule();
+        r.unknown.rule = vec!["<Source><Location>oss-cn-hangzhou</Location></Source>".into()];
+        r.unknown.destination = vec!["<Cloud>x</Cloud>".into()];
+        validate_rule(&r).unwrap();
+        assert_eq!(
+            msg(|r| r.unknown.rule = vec!["<ID>x</ID>".into()]),
+            "rule.unknownChildren.rule[0] is a <ID> element, which has its own field"
+        );
+        assert_eq!(
+            msg(|r| r.unknown.destination = vec!["<Cloud/>".into(), "<Bucket>b</Bucket>".into()]),
+            "rule.unknownChildren.destination[1] is a <Bucket> element, which has its own field"
+        );
+        assert!(
+            msg(|r| r.unknown.rule = vec!["</Rule><Rule>".into()])
+                .starts_with("rule.unknownChildren.rule[0] is not an XML element")
         );
     }
 }
