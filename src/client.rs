@@ -74,6 +74,12 @@ pub trait Transport {
     fn now_millis(&self) -> f64;
     /// A uniform random number in `[0, 1)` (backoff jitter, rule IDs).
     fn random(&self) -> f64;
+    /// Resolves after `ms` milliseconds; the client races a credential refresh
+    /// against it. Dropping the future must cancel the timer (the default is
+    /// [`Transport::sleep`]).
+    async fn deadline(&self, ms: u64) {
+        self.sleep(ms).await;
+    }
     /// Fresh credentials from the caller's refresh callback; `None` when there is none.
     async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>>;
 }
@@ -93,6 +99,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Refresh credentials this long after they were fetched (ali-oss `refreshSTSTokenInterval`).
     pub refresh_interval_ms: Option<f64>,
+    /// Per-attempt timeout in ms; also bounds a credential refresh.
+    pub timeout_ms: f64,
 }
 
 /// A successful answer and the request ID OSS gave it.
@@ -179,8 +187,38 @@ impl<T: Transport> Client<T> {
         }
         let flight = Rc::new(Flight::default());
         *self.flight.borrow_mut() = Some(flight.clone());
-        let result = match self.transport.refresh_credentials().await {
-            Some(r) => r.map_err(|e| {
+        // Should this future be dropped mid-refresh, the guard releases the waiters
+        // and clears the flight, so the next call starts a fresh refresh.
+        let guard = FlightGuard {
+            slot: &self.flight,
+            flight: &flight,
+        };
+        // A callback whose promise never settles must not wedge the client: the
+        // refresh races the client's timeout (as object_store's TokenCache and
+        // smithy-rs's identity cache bound theirs).
+        let refresh = {
+            let mut call = std::pin::pin!(self.transport.refresh_credentials());
+            let mut deadline =
+                std::pin::pin!(self.transport.deadline(self.config.timeout_ms as u64));
+            std::future::poll_fn(|cx| {
+                if let Poll::Ready(r) = call.as_mut().poll(cx) {
+                    return Poll::Ready(Some(r));
+                }
+                deadline.as_mut().poll(cx).map(|()| None)
+            })
+            .await
+        };
+        let result = match refresh {
+            None => Err(Error::new(
+                ErrorKind::Credentials,
+                "CredentialsRefreshTimeout",
+                format!(
+                    "refreshSTSToken did not settle within {} ms (the timeout option); the next call refreshes again",
+                    self.config.timeout_ms as u64
+                ),
+            )),
+            Some(None) => self.keep_static(),
+            Some(Some(r)) => r.map_err(|e| {
                 // The callback's message may quote what it holds: mask the keys we know.
                 let known = self.credentials.borrow();
                 let known = known.as_ref().map(|(c, _)| c.secrets()).unwrap_or_default();
@@ -191,26 +229,31 @@ impl<T: Transport> Client<T> {
                 )
                 .mask_known(&known)
             }),
-            None => match self.credentials.borrow().as_ref() {
-                Some((c, _)) if !c.expires_within(self.now(), 0) => Ok(c.clone()),
-                Some(_) => Err(Error::new(
-                    ErrorKind::Credentials,
-                    "SecurityTokenExpired",
-                    "the STS credentials have expired and no refreshSTSToken callback is configured",
-                )),
-                None => Err(Error::new(
-                    ErrorKind::Credentials,
-                    "MissingCredentials",
-                    "no credentials: give accessKeyId and accessKeySecret, or a refreshSTSToken callback",
-                )),
-            },
         };
         if let Ok(c) = &result {
             *self.credentials.borrow_mut() = Some((c.clone(), self.transport.now_millis()));
         }
+        std::mem::forget(guard);
         *self.flight.borrow_mut() = None;
         flight.finish(result.clone());
         result
+    }
+
+    /// Without a refresh callback: the static credentials while they last.
+    fn keep_static(&self) -> Result<Credentials, Error> {
+        match self.credentials.borrow().as_ref() {
+            Some((c, _)) if !c.expires_within(self.now(), 0) => Ok(c.clone()),
+            Some(_) => Err(Error::new(
+                ErrorKind::Credentials,
+                "SecurityTokenExpired",
+                "the STS credentials have expired and no refreshSTSToken callback is configured",
+            )),
+            None => Err(Error::new(
+                ErrorKind::Credentials,
+                "MissingCredentials",
+                "no credentials: give accessKeyId and accessKeySecret, or a refreshSTSToken callback",
+            )),
+        }
     }
 
     /// Sends `req` with retries and parses a 2xx answer with `parse`.
@@ -547,6 +590,30 @@ impl Flight {
         for w in self.wakers.borrow_mut().drain(..) {
             w.wake();
         }
+    }
+}
+
+/// Releases a flight whose refreshing call was dropped before it finished.
+struct FlightGuard<'a> {
+    slot: &'a RefCell<Option<Rc<Flight>>>,
+    flight: &'a Rc<Flight>,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        let mine = self
+            .slot
+            .borrow()
+            .as_ref()
+            .is_some_and(|f| Rc::ptr_eq(f, self.flight));
+        if mine {
+            *self.slot.borrow_mut() = None;
+        }
+        self.flight.finish(Err(Error::new(
+            ErrorKind::Credentials,
+            "CredentialsRefreshAbandoned",
+            "the call that was refreshing credentials was cancelled; the next call refreshes again",
+        )));
     }
 }
 

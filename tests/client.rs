@@ -29,6 +29,10 @@ struct Script {
     clock_ms: Cell<f64>,
     refreshes: Cell<u32>,
     refresh_with: RefCell<Option<RefreshPlan>>,
+    /// The refresh callback's promise never settles.
+    refresh_hangs: Cell<bool>,
+    /// Deadlines the client armed (ms), and how many fired.
+    deadlines: RefCell<Vec<u64>>,
 }
 
 impl Script {
@@ -76,12 +80,22 @@ impl Transport for &Script {
     fn now_millis(&self) -> f64 {
         self.clock_ms.get()
     }
+    /// A deadline fires after a few polls: anything that settles sooner wins.
+    async fn deadline(&self, ms: u64) {
+        self.deadlines.borrow_mut().push(ms);
+        for _ in 0..5 {
+            YieldOnce(false).await;
+        }
+    }
     fn random(&self) -> f64 {
         0.5
     }
     async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
         let plan = self.refresh_with.borrow().clone()?;
         self.refreshes.set(self.refreshes.get() + 1);
+        if self.refresh_hangs.get() {
+            std::future::pending::<()>().await;
+        }
         // A new secret per refresh, as STS vends: refreshed credentials differ.
         let secret = format!("refreshed-secret-{}", self.refreshes.get());
         YieldOnce(false).await;
@@ -148,6 +162,7 @@ fn config(version: SignatureVersion, retries: u32) -> ClientConfig {
             ..Default::default()
         },
         refresh_interval_ms: None,
+        timeout_ms: 1000.0,
     }
 }
 
@@ -754,4 +769,68 @@ fn static_keys_rejected_as_invalid_are_not_sent_twice() {
         );
         assert_eq!(s.refreshes.get(), 0);
     }
+}
+
+#[test]
+fn a_refresh_that_never_settles_fails_within_the_timeout_and_the_next_call_refreshes_again() {
+    let s = Script::new(vec![ok("<ReplicationLocation/>")]);
+    *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
+    s.refresh_hangs.set(true);
+    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    // Two calls waiting on the same stuck refresh both fail, with a clear code.
+    let mut a = Box::pin(c.get_bucket_replication_location());
+    let mut b = Box::pin(c.get_bucket_replication());
+    let (mut ra, mut rb) = (None, None);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..100 {
+        if ra.is_none() {
+            if let Poll::Ready(r) = a.as_mut().poll(&mut cx) {
+                ra = Some(r);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(r) = b.as_mut().poll(&mut cx) {
+                rb = Some(r.map(|_| ()));
+            }
+        }
+    }
+    let (a, b) = (
+        ra.expect("first call hangs").map(|_| ()),
+        rb.expect("second call hangs"),
+    );
+    for e in [a.unwrap_err(), b.unwrap_err()] {
+        assert_eq!(e.code(), "CredentialsRefreshTimeout", "{e}");
+        assert_eq!(e.kind(), ErrorKind::Credentials);
+        assert!(e.message().contains("1000 ms"), "{e}");
+    }
+    assert_eq!(s.refreshes.get(), 1, "one shared refresh");
+    assert_eq!(*s.deadlines.borrow(), [1000]);
+    assert!(s.sent.borrow().is_empty());
+    // The callback works again: the next call starts a fresh refresh and succeeds.
+    s.refresh_hangs.set(false);
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(s.refreshes.get(), 2);
+}
+
+#[test]
+fn a_dropped_refresh_fails_its_waiters_and_does_not_wedge_later_calls() {
+    let s = Script::new(vec![ok("<ReplicationLocation/>")]);
+    *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
+    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut leader = Box::pin(c.get_bucket_replication_location());
+    let mut waiter = Box::pin(c.get_bucket_replication());
+    assert!(leader.as_mut().poll(&mut cx).is_pending(), "refreshing");
+    assert!(waiter.as_mut().poll(&mut cx).is_pending(), "waiting on it");
+    drop(leader);
+    match waiter.as_mut().poll(&mut cx) {
+        Poll::Ready(Err(e)) => assert_eq!(e.code(), "CredentialsRefreshAbandoned", "{e}"),
+        other => panic!("the waiter was not released: {:?}", other.is_ready()),
+    }
+    block_on(c.get_bucket_replication_location()).unwrap();
+    assert_eq!(
+        s.refreshes.get(),
+        2,
+        "a fresh refresh after the dropped one"
+    );
 }

@@ -144,6 +144,7 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
         },
         // ali-oss refreshes every 5 minutes by default when a callback is given.
         refresh_interval_ms,
+        timeout_ms,
     };
     Ok(Client::new(config, transport, credentials))
 }

@@ -222,6 +222,42 @@ impl FetchTransport {
     }
 }
 
+/// A `setTimeout` as a future; dropping it clears the timer, so a deadline that
+/// lost its race leaves nothing pending (a pending timer keeps Node alive).
+struct Timer {
+    id: JsValue,
+    done: JsFuture,
+}
+
+impl Timer {
+    fn new(ms: f64) -> Self {
+        let mut id = JsValue::UNDEFINED;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            id = set_timeout(&resolve, ms);
+        });
+        Timer {
+            id,
+            done: JsFuture::from(promise),
+        }
+    }
+}
+
+impl std::future::Future for Timer {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        std::pin::Pin::new(&mut self.done).poll(cx).map(|_| ())
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.id);
+    }
+}
+
 enum BodyError {
     TooLarge,
     Js(JsValue),
@@ -246,10 +282,7 @@ impl Transport for FetchTransport {
     }
 
     async fn sleep(&self, ms: u64) {
-        let promise = Promise::new(&mut |resolve, _reject| {
-            set_timeout(&resolve, ms as f64);
-        });
-        let _ = JsFuture::from(promise).await;
+        Timer::new(ms as f64).await;
     }
 
     fn now_millis(&self) -> f64 {
