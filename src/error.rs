@@ -62,6 +62,19 @@ struct Inner {
     service: Option<ServiceDetails>,
 }
 
+/// Code of [`Error::client_timeout`]: the client gave up waiting (no answer).
+pub const CLIENT_TIMEOUT: &str = "ClientTimeout";
+/// Code of [`Error::network`]: no HTTP answer at all.
+pub const NETWORK_ERROR: &str = "NetworkError";
+
+/// Whether a `navigator.userAgent` is a browser's, where CORS applies. Browsers
+/// (pages and their Web Workers) all start with `Mozilla/`; Node says `Node.js/…`,
+/// Deno `Deno/…`, Bun `Bun/…`, Cloudflare `Cloudflare-Workers`, and older
+/// runtimes have no `navigator` at all.
+pub fn is_browser_user_agent(user_agent: Option<&str>) -> bool {
+    user_agent.is_some_and(|ua| ua.starts_with("Mozilla/"))
+}
+
 /// OSS error codes that mean "slow down" rather than "you are wrong".
 const THROTTLING_CODES: &[&str] = &[
     "ServiceUnavailable",
@@ -99,6 +112,35 @@ impl Error {
         let mut e = Self::new(ErrorKind::Service, code, message);
         e.0.service = Some(details);
         e
+    }
+
+    /// The client's own per-attempt timeout fired (code [`CLIENT_TIMEOUT`], not
+    /// OSS's `RequestTimeout`, which is a server answer and a throttling code).
+    pub fn client_timeout(timeout_ms: f64) -> Self {
+        Self::new(
+            ErrorKind::Timeout,
+            CLIENT_TIMEOUT,
+            format!(
+                "no complete answer within {} ms (the attempt was aborted)",
+                timeout_ms as u64
+            ),
+        )
+    }
+
+    /// The request got no answer: `detail` is what the runtime said. A CORS
+    /// refusal looks the same as a network failure, but only a browser enforces
+    /// CORS, so only there is it named (`in_browser`, a fact the caller knows).
+    pub fn network(detail: &str, in_browser: bool) -> Self {
+        let message = if in_browser {
+            format!(
+                "fetch failed: {detail} (network unreachable, or a CORS refusal: the bucket's CORS rule must allow this origin, methods GET/POST/PUT, headers authorization, content-type, content-md5, x-oss-date, x-oss-content-sha256, x-oss-security-token, and expose x-oss-request-id, x-oss-ec, x-oss-replication-rule-id)"
+            )
+        } else {
+            format!(
+                "fetch failed: {detail} (endpoint unreachable, connection refused or reset, or DNS)"
+            )
+        };
+        Self::new(ErrorKind::Network, NETWORK_ERROR, message)
     }
 
     /// A response that is not what the operation returns.
@@ -240,9 +282,28 @@ mod tests {
         assert!(!svc(404, "NoSuchBucket").is_retryable());
         assert!(!svc(400, "InvalidTargetBucket").is_retryable());
         assert!(Error::new(ErrorKind::Network, "NetworkError", "reset").is_retryable());
-        assert!(Error::new(ErrorKind::Timeout, "RequestTimeout", "slow").is_retryable());
+        assert!(Error::client_timeout(5.0).is_retryable());
+        assert_eq!(Error::client_timeout(5.0).code(), "ClientTimeout");
         assert!(!Error::invalid("bucket").is_retryable());
         assert!(!Error::parse("xml").is_retryable());
+    }
+
+    #[test]
+    fn cors_is_named_only_in_a_browser() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0";
+        for (ua, browser) in [
+            (Some(chrome), true),
+            (Some("Node.js/22"), false),
+            (Some("Deno/2.1.4"), false),
+            (Some("Bun/1.2.0"), false),
+            (Some("Cloudflare-Workers"), false),
+            (None, false),
+        ] {
+            assert_eq!(is_browser_user_agent(ua), browser, "{ua:?}");
+            let e = Error::network("fetch failed", is_browser_user_agent(ua));
+            assert_eq!(e.message().contains("CORS"), browser, "{ua:?}: {e}");
+            assert_eq!(e.code(), "NetworkError");
+        }
     }
 
     #[test]

@@ -650,11 +650,7 @@ fn truncated_get_bodies_are_retried_but_put_parse_is_not_needed() {
 fn the_client_keeps_working_after_every_kind_of_error() {
     let s = Script::new(vec![
         network(),
-        Err(Error::new(
-            ErrorKind::Timeout,
-            "RequestTimeout",
-            "attempt took longer than 10 ms",
-        )),
+        Err(Error::client_timeout(10.0)),
         Err(Error::new(
             ErrorKind::ResponseTooLarge,
             "ResponseTooLarge",
@@ -681,7 +677,7 @@ fn the_client_keeps_working_after_every_kind_of_error() {
         codes,
         [
             "NetworkError",
-            "RequestTimeout",
+            "ClientTimeout",
             "ResponseTooLarge",
             "NoSuchBucket",
             "MalformedResponse"

@@ -37,6 +37,8 @@ const OPTIONS: &[&str] = &[
 
 /// Default per-attempt timeout (ali-oss uses 60 s).
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+/// The largest delay `setTimeout` honours (2^31 - 1 ms).
+const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
 /// Default response cap: replication answers are a few KiB; 4 MiB is generous.
 const DEFAULT_MAX_RESPONSE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
@@ -118,9 +120,11 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
         ));
     }
     let timeout_ms = o.number("timeout")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-    if timeout_ms < 1.0 {
+    // setTimeout takes a signed 32-bit delay: a larger one fires at once (Node
+    // clamps it to 1 ms), which would abort every attempt.
+    if !(1.0..=MAX_TIMEOUT_MS).contains(&timeout_ms) {
         return Err(Error::invalid(
-            "options.timeout must be at least 1 (milliseconds)",
+            "options.timeout must be from 1 to 2147483647 (milliseconds, about 24.8 days)",
         ));
     }
     let transport = FetchTransport {
@@ -130,6 +134,7 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
             .number("maxResponseBytes")?
             .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) as usize,
         refresh,
+        in_browser: crate::error::is_browser_user_agent(super::fetch::user_agent().as_deref()),
     };
     let refresh_interval_ms = Some(o.number("refreshSTSTokenInterval")?.unwrap_or(300_000.0));
     o.finish()?;

@@ -69,6 +69,18 @@ pub(crate) struct FetchTransport {
     pub(crate) max_response_bytes: usize,
     /// ali-oss style `refreshSTSToken`.
     pub(crate) refresh: Option<Function>,
+    /// Whether this runs in a browser (where a failed fetch may be CORS).
+    pub(crate) in_browser: bool,
+}
+
+/// `navigator.userAgent`, if the runtime has one: the fact the core decides
+/// "is this a browser" from.
+pub(crate) fn user_agent() -> Option<String> {
+    let navigator = get(&js_sys::global(), "navigator");
+    if navigator.is_undefined() || navigator.is_null() {
+        return None;
+    }
+    get(&navigator, "userAgent").as_string()
 }
 
 impl FetchTransport {
@@ -89,23 +101,9 @@ impl FetchTransport {
 
     fn network_error(&self, thrown: &JsValue, timed_out: bool) -> Error {
         if timed_out {
-            return Error::new(
-                ErrorKind::Timeout,
-                "RequestTimeout",
-                format!(
-                    "no complete answer within {} ms (the attempt was aborted)",
-                    self.timeout_ms as u64
-                ),
-            );
+            return Error::client_timeout(self.timeout_ms);
         }
-        Error::new(
-            ErrorKind::Network,
-            "NetworkError",
-            format!(
-                "fetch failed: {} (network unreachable, or in a browser a CORS refusal: the bucket's CORS rule must allow this origin, methods GET/POST/PUT, headers authorization, content-type, content-md5, x-oss-date, x-oss-content-sha256, x-oss-security-token, and expose x-oss-request-id, x-oss-ec, x-oss-replication-rule-id)",
-                js_message(thrown)
-            ),
-        )
+        Error::network(&js_message(thrown), self.in_browser)
     }
 
     async fn attempt(

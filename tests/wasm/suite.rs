@@ -254,7 +254,7 @@ async fn a_stalled_attempt_times_out() {
     arm(&r#"{"match":{"query":"replication","bucket":"BUCKET"},"count":1,"action":{"stall_ms":3000}}"#.replace("BUCKET", SOURCE)).await;
     let c = client(&[("timeout", 300.into()), ("retryMax", 0.into())]);
     let e = fails(c.get_bucket_replication()).await;
-    assert_eq!(text(&e, "code"), "RequestTimeout");
+    assert_eq!(text(&e, "code"), "ClientTimeout");
     assert_eq!(get(&e, "status").as_f64(), Some(-1.0));
     clear_faults().await;
     ok(c.get_bucket_replication()).await;

@@ -41,6 +41,7 @@ function hint(err, bucket) {
   const b = bucket ? `bucket ${bucket}` : 'the bucket';
   switch (err.code) {
     case 'NetworkError':
+    case 'ClientTimeout':
     case 'RequestTimeout':
       return [
         h('p', null, `No answer reached the page. Either the endpoint is unreachable, or the browser refused the answer because ${b} has no CORS rule for this page's origin (${location.origin}). (A third cause: this page's Content-Security-Policy does not list the endpoint in connect-src.) Browsers hide which one it was; the developer console names it. Add this rule to ${b} (OSS console → Bucket → Content security → CORS, or PutBucketCors):`),
