@@ -1,6 +1,7 @@
 //! Access keys and STS temporary credentials.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, ErrorKind};
 use crate::time::SigningTime;
@@ -8,13 +9,36 @@ use crate::time::SigningTime;
 /// An access key pair, optionally with an STS security token and its expiry.
 ///
 /// `Debug` shows the access key ID but never the secret or the token.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The V4 derived key is cached here, shared by clones: it lives exactly as long
+/// as the credentials that made it (a client's `free()`, or credentials
+/// replaced by a refresh, drop it), never in a global.
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
     expiration: Option<SigningTime>,
+    v4_key: Arc<Mutex<Option<DerivedKey>>>,
 }
+
+/// A V4 signing key and the date stamp and region it was derived for.
+struct DerivedKey {
+    date: String,
+    region: String,
+    key: [u8; 32],
+}
+
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.access_key_secret == other.access_key_secret
+            && self.security_token == other.security_token
+            && self.expiration == other.expiration
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Long-term or temporary keys. Empty fields are rejected with an error naming the field.
@@ -28,6 +52,7 @@ impl Credentials {
             access_key_secret: access_key_secret.into(),
             security_token: security_token.filter(|t| !t.is_empty()),
             expiration: None,
+            v4_key: Arc::default(),
         };
         if creds.access_key_id.trim().is_empty() {
             return Err(missing("accessKeyId"));
@@ -70,6 +95,24 @@ impl Credentials {
     /// The STS security token, if these are temporary credentials.
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
+    }
+
+    /// The V4 derived key for `date_stamp` and `region`: derived once a day per
+    /// region (four HMACs) and reused by every signature in between.
+    pub(crate) fn v4_signing_key(&self, date_stamp: &str, region: &str) -> [u8; 32] {
+        let mut cached = self.v4_key.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = cached.as_ref() {
+            if k.date == date_stamp && k.region == region {
+                return k.key;
+            }
+        }
+        let key = crate::sign::v4::signing_key(&self.access_key_secret, date_stamp, region);
+        *cached = Some(DerivedKey {
+            date: date_stamp.to_owned(),
+            region: region.to_owned(),
+            key,
+        });
+        key
     }
 
     /// The secret and the token: the values to mask wherever text could echo them.
@@ -167,6 +210,37 @@ mod tests {
             let text = format!("x{c}y");
             assert_eq!(has_control_char(&text), c.is_control(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn the_v4_key_cache_lives_and_dies_with_the_credentials() {
+        use crate::sign::v4::signing_key;
+        let c = Credentials::new("AKID", "secret-for-cache", None).unwrap();
+        let key = c.v4_signing_key("20240417", "cn-hangzhou");
+        assert_eq!(
+            key,
+            signing_key("secret-for-cache", "20240417", "cn-hangzhou")
+        );
+        let other_day = c.v4_signing_key("20240418", "cn-hangzhou");
+        assert_eq!(
+            other_day,
+            signing_key("secret-for-cache", "20240418", "cn-hangzhou")
+        );
+        let cache = Arc::downgrade(&c.v4_key);
+        let clone = c.clone();
+        drop(c);
+        assert!(cache.upgrade().is_some(), "a clone still uses it");
+        drop(clone);
+        assert!(
+            cache.upgrade().is_none(),
+            "the derived key outlived its credentials"
+        );
+        // Other credentials never see it.
+        let d = Credentials::new("AKID", "another-secret", None).unwrap();
+        assert_eq!(
+            d.v4_signing_key("20240418", "cn-hangzhou"),
+            signing_key("another-secret", "20240418", "cn-hangzhou")
+        );
     }
 
     #[test]

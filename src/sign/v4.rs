@@ -120,33 +120,6 @@ pub fn signing_key(secret: &str, date_stamp: &str, region: &str) -> [u8; 32] {
     hmac(&k, b"aliyun_v4_request")
 }
 
-/// A derived key and what it came from: secret digest, date, region.
-type CachedKey = ([u8; 32], String, String, [u8; 32]);
-
-thread_local! {
-    /// The last derived key with what it was derived from (the secret only as a
-    /// SHA-256 digest). It changes once a day per region and secret, so nearly every
-    /// signature reuses it: four HMACs saved per request.
-    static LAST_KEY: std::cell::RefCell<Option<CachedKey>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// [`signing_key`], memoised for the last (secret, date, region).
-fn cached_signing_key(secret: &str, date_stamp: &str, region: &str) -> [u8; 32] {
-    let secret_digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-    LAST_KEY.with(|last| {
-        let mut last = last.borrow_mut();
-        if let Some((digest, date, reg, key)) = last.as_ref() {
-            if *digest == secret_digest && date == date_stamp && reg == region {
-                return *key;
-            }
-        }
-        let key = signing_key(secret, date_stamp, region);
-        *last = Some((secret_digest, date_stamp.to_owned(), region.to_owned(), key));
-        key
-    })
-}
-
 /// `hex(HMAC-SHA256(key, string_to_sign))`.
 pub fn signature(key: &[u8; 32], string_to_sign: &str) -> String {
     hex(&hmac(key, string_to_sign.as_bytes()))
@@ -174,10 +147,7 @@ pub fn sign(req: &RequestParts<'_>, creds: &Credentials, params: &SigningParams<
     let date = iso.get(..8).unwrap_or_default();
     let scope = scope(date, params.region);
     let sts = string_to_sign(&iso, &scope, &canonical);
-    let sig = signature(
-        &cached_signing_key(creds.access_key_secret(), date, params.region),
-        &sts,
-    );
+    let sig = signature(&creds.v4_signing_key(date, params.region), &sts);
     let additional = effective_additional_headers(&all, params.additional_headers).join(";");
     let authorization = if additional.is_empty() {
         format!(
