@@ -120,14 +120,17 @@ WASM_RELEASE := target/wasm-release/wasm32-unknown-unknown/release/oss_replicati
 WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none
 
 # The npm package: release build (pinned nightly, std rebuilt without panic machinery),
-# wasm-bindgen for the web and Node, npm binaryen's wasm-opt.
+# wasm-bindgen for the web and Node, npm binaryen's wasm-opt, then scripts/build-pkg.mjs: the
+# loading variants (wasm embedded for bundlers and runtimes that cannot find a separate file,
+# imported as a module in Workers, a separate file for webpack) and the CommonJS declarations.
 build: setup-rust setup-nightly setup-node
 	RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo +$(NIGHTLY) build --release --target wasm32-unknown-unknown \
 	  -p oss-replication --target-dir target/wasm-release -Z build-std=std,panic_abort
 	wasm-bindgen --target web --no-typescript --out-dir pkg/web $(WASM_RELEASE)
 	wasm-bindgen --target nodejs --no-typescript --out-dir pkg/node $(WASM_RELEASE)
-	for d in web node; do node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-	  pkg/$$d/oss_replication_bg.wasm -o pkg/$$d/oss_replication_bg.wasm; done
+	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+	  pkg/web/oss_replication_bg.wasm -o pkg/web/oss_replication_bg.wasm
+	node scripts/build-pkg.mjs
 	@ls -l pkg/web/oss_replication_bg.wasm pkg/web/oss_replication.js | awk '{print $$5, $$9}'
 
 # The package as users get it: Node API tests, TypeScript declarations, npm pack + install in a clean folder.

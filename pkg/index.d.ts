@@ -16,46 +16,65 @@ export interface ReplicationDestination {
   /** Destination region WITH the `oss-` prefix, e.g. `oss-cn-beijing`. */
   location: string;
   /** `internal` (default) or `oss_acc` (transfer acceleration, cross-region only). */
-  transferType?: TransferType;
+  transferType?: TransferType | undefined;
 }
 
-/** A rule to create with `putBucketReplication`. */
+/** Tag filter: replicate only objects whose tags match (`AND`: all tags, `OR`: any). */
+export interface ReplicationUserTaggings {
+  filterType: 'AND' | 'OR';
+  /** 1..10 tags; keys 1..128 bytes, values up to 256, no duplicate keys. */
+  tags: { key: string; value: string }[];
+}
+
+/** Rule and Destination children this version does not know, kept verbatim so a read-back rule put again loses nothing. */
+export interface ReplicationUnknownChildren {
+  rule?: string[] | undefined;
+  destination?: string[] | undefined;
+}
+
+/**
+ * A rule to create with `putBucketReplication`. A rule read back from `getBucketReplication`
+ * is one too (its read-only `status` and `rtcStatus` are ignored on Put).
+ */
 export interface ReplicationRuleInput {
   /** Rule ID; generated (UUID) when absent so a retried Put never creates a second rule. */
-  id?: string;
+  id?: string | undefined;
   destination: ReplicationDestination;
   /** At most 10 key prefixes, each at most 1023 bytes; absent: all objects. */
-  prefixes?: string[];
+  prefixes?: string[] | undefined;
   /** Default (absent): OSS's `ALL`. */
-  actions?: ReplicationAction[];
+  actions?: ReplicationAction[] | undefined;
   /** Copy objects that existed before the rule (OSS default: true). */
-  historicalObjectReplication?: boolean;
+  historicalObjectReplication?: boolean | undefined;
   /** RAM role OSS assumes to replicate. */
-  syncRole?: string;
+  syncRole?: string | undefined;
   /** Replicate SSE-KMS encrypted objects; requires `replicaKmsKeyId`. */
-  sseKmsEncryptedObjects?: boolean;
+  sseKmsEncryptedObjects?: boolean | undefined;
   /** KMS key for replicas; only together with `sseKmsEncryptedObjects: true`. */
-  replicaKmsKeyId?: string;
+  replicaKmsKeyId?: string | undefined;
   /** Replication time control (where the source region supports it). */
-  rtc?: boolean;
+  rtc?: boolean | undefined;
+  /** Replicate only objects with these tags. */
+  userTaggings?: ReplicationUserTaggings | undefined;
+  /** Read back only; ignored on Put. */
+  status?: ReplicationStatus | (string & {}) | undefined;
+  /** Read back only; ignored on Put. */
+  rtcStatus?: string | undefined;
+  /** Read back only: handed back to OSS as it came. */
+  unknownChildren?: ReplicationUnknownChildren | undefined;
 }
 
-/** A rule as `getBucketReplication` returns it. */
-export interface ReplicationRule {
-  id?: string;
-  destination: ReplicationDestination;
+/** A rule as `getBucketReplication` returns it; valid input to `putBucketReplication` as it is. */
+export interface ReplicationRule extends ReplicationRuleInput {
   prefixes: string[];
   /** As OSS lists them (empty when OSS omits the element). */
-  actions: string[];
-  historicalObjectReplication?: boolean;
-  syncRole?: string;
-  sseKmsEncryptedObjects?: boolean;
-  replicaKmsKeyId?: string;
+  actions: ReplicationAction[];
   /** Whether RTC is on (`enabled` or `enabling`). */
-  rtc?: boolean;
-  status?: ReplicationStatus | string;
+  rtc?: boolean | undefined;
+  /** `starting`, `doing`, `closing`, or another status a newer OSS reports. */
+  status?: ReplicationStatus | (string & {}) | undefined;
   /** RTC status as OSS reports it: `enabled`, `disabled`, `enabling`. */
-  rtcStatus?: string;
+  rtcStatus?: string | undefined;
 }
 
 /** STS credentials as a console backend hands them out. */
@@ -64,7 +83,7 @@ export interface StsCredentials {
   accessKeySecret: string;
   stsToken: string;
   /** ISO 8601 UTC time, a Date, or epoch milliseconds: refreshed 60 s before. */
-  expiration?: string | Date | number;
+  expiration?: string | Date | number | undefined;
 }
 
 export interface ReplicationClientOptions {
@@ -73,36 +92,36 @@ export interface ReplicationClientOptions {
   /** `cn-hangzhou` or `oss-cn-hangzhou` (V4 signs without the prefix). */
   region: string;
   /** Default `https://oss-<region>.aliyuncs.com`; IP and localhost hosts use path style. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Put the bucket in the path instead of the host. */
-  pathStyle?: boolean;
+  pathStyle?: boolean | undefined;
   /** The endpoint is a custom domain bound to the bucket. */
-  cname?: boolean;
+  cname?: boolean | undefined;
   /** Use `oss-<region>-internal.aliyuncs.com` when no endpoint is given. */
-  internal?: boolean;
-  accessKeyId?: string;
-  accessKeySecret?: string;
-  stsToken?: string;
+  internal?: boolean | undefined;
+  accessKeyId?: string | undefined;
+  accessKeySecret?: string | undefined;
+  stsToken?: string | undefined;
   /** ali-oss semantics: called before the first request, ahead of expiry, every
    * `refreshSTSTokenInterval` ms and once on an expired/invalid token; concurrent calls share one refresh. */
-  refreshSTSToken?: () => Promise<StsCredentials> | StsCredentials;
+  refreshSTSToken?: (() => Promise<StsCredentials> | StsCredentials) | undefined;
   /** Milliseconds between refreshes; default 300000. */
-  refreshSTSTokenInterval?: number;
+  refreshSTSTokenInterval?: number | undefined;
   /** Default `v4`. */
-  signatureVersion?: 'v4' | 'v1';
+  signatureVersion?: 'v4' | 'v1' | undefined;
   /** Per-attempt timeout in ms; default 60000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries for network errors, timeouts, 5xx and throttling; default 3. */
-  retryMax?: number;
+  retryMax?: number | undefined;
   /** Largest accepted response body; default 4 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /** Custom fetch (tests, proxies); default: the global `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 export interface WithRequestId {
   /** `x-oss-request-id` of the (last) request. */
-  requestId?: string;
+  requestId?: string | undefined;
 }
 
 export interface LocationTransferTypeConstraint {
@@ -123,9 +142,9 @@ export interface ReplicationProgressResult extends WithRequestId {
   rule: ReplicationRule;
   progress: {
     /** Fraction 0..1 of historical objects replicated. */
-    historicalObject?: number;
+    historicalObject?: number | undefined;
     /** ISO 8601 time: objects written before it are replicated. */
-    newObject?: string;
+    newObject?: string | undefined;
   };
 }
 
@@ -143,35 +162,38 @@ export class ReplicationClient {
   getBucketReplicationProgress(ruleId: string): Promise<ReplicationProgressResult>;
   deleteBucketReplication(ruleId: string): Promise<WithRequestId>;
   putBucketRtc(ruleId: string, enabled: boolean): Promise<WithRequestId>;
+  /** Releases the client's wasm memory now (otherwise when it is garbage collected). */
   free(): void;
+  /** `using client = new ReplicationClient(...)`: calls `free()` at the end of the scope. */
+  [Symbol.dispose](): void;
 }
 
 export interface SignableRequest {
   method: string;
   /** Omit for service-level requests. */
-  bucket?: string;
+  bucket?: string | undefined;
   /** The full request URL. */
   url: string;
-  headers?: Record<string, string>;
-  body?: string;
+  headers?: Record<string, string> | undefined;
+  body?: string | undefined;
 }
 
 export interface SigningCredentials {
   accessKeyId: string;
   accessKeySecret: string;
-  stsToken?: string;
+  stsToken?: string | undefined;
 }
 
 export interface SigningOptions {
   version: 'v1' | 'v4';
   /** Required for v4. */
-  region?: string;
+  region?: string | undefined;
   /** Signing time, epoch milliseconds. */
   time: number;
   /** V1: query keys signed as sub-resources (default: oss2's list plus `rtc`). */
-  subresources?: string[];
+  subresources?: string[] | undefined;
   /** V4: extra header names to sign. */
-  additionalHeaders?: string[];
+  additionalHeaders?: string[] | undefined;
 }
 
 /** Every header to send: the given ones plus `x-oss-date`, `x-oss-content-sha256` (v4),
@@ -184,22 +206,35 @@ export function validateRule(rule: ReplicationRuleInput): void;
 
 /** Thrown for every failure. */
 export class OssError extends Error {
-  name: 'OssError';
+  override name: 'OssError';
   /** OSS error code, or a client code (`InvalidArgument`, `NetworkError`, `RequestTimeout`, ...). */
   code: string;
   /** HTTP status; -1 when there was no HTTP answer. */
   status: number;
-  requestId?: string;
-  hostId?: string;
-  ec?: string;
-  recommendDoc?: string;
+  requestId?: string | undefined;
+  hostId?: string | undefined;
+  ec?: string | undefined;
+  recommendDoc?: string | undefined;
   /** On `SignatureDoesNotMatch`: the string the server signed. */
-  serverStringToSign?: string;
+  serverStringToSign?: string | undefined;
   /** Whether the same call may succeed if tried again. */
   retryable: boolean;
 }
 
-/** Loads the wasm (browsers, Workers). In Node it resolves at once. */
-export default function init(input?: unknown): Promise<unknown>;
-/** Instantiates from a compiled `WebAssembly.Module` (Workers). */
-export function initSync(input: { module: WebAssembly.Module } | WebAssembly.Module): unknown;
+/** What to compile: the wasm as a URL, a fetch `Response`, bytes, or an already compiled module. */
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Optional: the wasm is loaded on first use. Loads it now, from `module_or_path` when given
+ * (code written against 0.1, or to fetch it from your own URL).
+ */
+export default function init(input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<unknown>;
+/** Optional: instantiates now from a compiled `WebAssembly.Module` or the wasm's bytes. */
+export function initSync(input?: { module: WebAssembly.Module | BufferSource }): unknown;
+
+declare global {
+  interface SymbolConstructor {
+    /** `using client = new ReplicationClient(...)` (TypeScript 5.2+): frees the client at scope end. */
+    readonly dispose: unique symbol;
+  }
+}

@@ -1,6 +1,10 @@
 'use strict';
-// Node entry: the wasm is loaded synchronously on require; no init call needed.
-const wasm = require('./oss_replication.js');
+// CommonJS entry (Node's require, Jest, webpack/esbuild require): the wasm ships inside the
+// package JS (./wasm.cjs, generated) rather than being read from disk, so bundled server code
+// and other realms (Jest, vm) work without copying files; compiled synchronously on first use.
+const glue = require('./oss_replication.js');
+const { embeddedWasm } = require('./inflate.cjs');
+const embedded = require('./wasm.cjs');
 
 /** Every failure: `code`, `status` (-1 without an HTTP answer), `requestId`, `hostId`, `ec`, `recommendDoc`, `retryable`. */
 class OssError extends Error {
@@ -9,14 +13,50 @@ class OssError extends Error {
     this.name = 'OssError';
   }
 }
-wasm.__setOssErrorClass(OssError);
 
-exports.ReplicationClient = wasm.ReplicationClient;
-exports.signRequest = wasm.signRequest;
-exports.validateRule = wasm.validateRule;
+let wasm;
+
+/** `{ module }` (the current form) or a bare module/bytes (0.1 code). */
+function initSync(input) {
+  if (wasm) return wasm;
+  let module = input !== null && typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype ? input.module : input;
+  if (module === undefined) module = embeddedWasm(embedded.base64, embedded.size);
+  if (!(module instanceof WebAssembly.Module)) module = new WebAssembly.Module(module);
+  wasm = glue.__wbg_instantiate(module);
+  glue.__setOssErrorClass(OssError);
+  return wasm;
+}
+
+/** Loads the wasm now (it is loaded on first use anyway); kept so the same code runs everywhere. */
+async function init(input) {
+  const module = input !== null && typeof input === 'object' && Object.getPrototypeOf(input) === Object.prototype ? input.module_or_path : input;
+  return initSync(module === undefined ? undefined : { module: await module });
+}
+
+/** Manages the replication rules of one bucket. Methods reject with `OssError`. */
+class ReplicationClient extends glue.ReplicationClient {
+  constructor(options) {
+    initSync();
+    super(options);
+  }
+}
+
+Object.defineProperty(exports, '__esModule', { value: true });
+exports.ReplicationClient = ReplicationClient;
+exports.signRequest = function signRequest(request, credentials, options) {
+  initSync();
+  return glue.signRequest(request, credentials, options);
+};
+exports.validateRule = function validateRule(rule) {
+  initSync();
+  return glue.validateRule(rule);
+};
 exports.OssError = OssError;
 /** Diagnostic: pages (64 KiB) of wasm memory in use. */
-exports.__wasmMemoryPages = wasm.__wasmMemoryPages;
-/** Nothing to load in Node; kept so the same code runs everywhere. */
-exports.init = async function init() {};
-exports.initSync = function initSync() {};
+exports.__wasmMemoryPages = function __wasmMemoryPages() {
+  initSync();
+  return glue.__wasmMemoryPages();
+};
+exports.init = init;
+exports.initSync = initSync;
+exports.default = init;

@@ -24,6 +24,7 @@ test('the Worker serves its JSON API over the package', async (t) => {
   cpSync('examples/worker/worker.mjs', join(dir, 'worker.mjs'));
   cpSync('pkg/web/index.js', join(dir, 'index.js'));
   cpSync('pkg/web/oss_replication.js', join(dir, 'oss_replication.js'));
+  cpSync('pkg/web/facade.js', join(dir, 'facade.js'));
   cpSync('pkg/web/oss_replication_bg.wasm', join(dir, 'oss_replication_bg.wasm'));
   const port = await freePort();
   const text = (s) => JSON.stringify(s);
@@ -41,6 +42,7 @@ const worker :Workerd.Worker = (
     (name = "worker.mjs", esModule = embed "worker.mjs"),
     (name = "oss-replication", esModule = embed "index.js"),
     (name = "oss_replication.js", esModule = embed "oss_replication.js"),
+    (name = "facade.js", esModule = embed "facade.js"),
     (name = "oss-replication/oss_replication_bg.wasm", wasm = embed "oss_replication_bg.wasm"),
   ],
   compatibilityDate = "2024-09-23",

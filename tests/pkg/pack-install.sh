@@ -7,7 +7,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tarball=$(cd "$work" && npm pack --silent "$root/pkg")
 tar -tzf "$work/$tarball" | sort > "$work/contents"
-for f in package/index.d.ts package/web/oss_replication_bg.wasm package/node/oss_replication_bg.wasm package/web/index.js package/node/index.cjs; do
+for f in package/index.d.ts package/index.d.cts package/web/oss_replication_bg.wasm package/web/index.js package/embedded/index.js package/embedded/wasm.js package/workerd/index.js package/node/index.cjs package/node/wasm.cjs; do
   grep -qx "$f" "$work/contents" || { echo "missing from the package: $f"; cat "$work/contents"; exit 1; }
 done
 mkdir "$work/app"
