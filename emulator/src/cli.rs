@@ -14,7 +14,7 @@ USAGE:
                [--bucket NAME:oss-REGION]... [--seed demo] [--seed-buckets N]
                [--data-dir DIR] [--www DIR [--www-listen 127.0.0.1:PORT] [--pkg DIR]]
                [--sts-lifetime SECS] [--allow-origin ORIGIN]... [--status-delay-ms MS]
-               [--allow-non-loopback]
+               [--replication-rate N] [--allow-non-loopback]
 
 OPTIONS:
   --listen ADDR           OSS endpoint address (default 127.0.0.1:9888; port 0 picks a free port)
@@ -30,6 +30,7 @@ OPTIONS:
   --sts-lifetime SECS     default lifetime of vended STS credentials (default 900)
   --allow-origin ORIGIN   a CORS origin to allow (repeatable; default: every loopback origin)
   --status-delay-ms MS    delay of starting->doing, closing->gone, enabling->enabled (default 1000)
+  --replication-rate N    replicate at most N objects per second, all rules together (default: no limit)
   --allow-non-loopback    allow listening on non-loopback addresses
   -h, --help              print this text
 ";
@@ -77,6 +78,8 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// Delay of asynchronous status changes, in milliseconds.
     pub status_delay_ms: u64,
+    /// Objects replicated per second, all rules together; `None`: as fast as possible.
+    pub replication_rate: Option<f64>,
 }
 
 /// What the command line asks for.
@@ -150,6 +153,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         sts_lifetime: 900,
         allow_origins: Vec::new(),
         status_delay_ms: 1000,
+        replication_rate: None,
     };
     let mut allow_non_loopback = false;
     let mut i = 0;
@@ -238,6 +242,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                     return Err("--status-delay-ms: at most 3600000".into());
                 }
             }
+            "--replication-rate" => {
+                let rate: f64 = parse_num(flag, &value)?;
+                if !(rate > 0.0 && rate <= 1_000_000.0) {
+                    return Err(format!(
+                        "--replication-rate: \"{value}\" must be a number of objects per second, above 0 and at most 1000000"
+                    ));
+                }
+                cfg.replication_rate = Some(rate);
+            }
             other => return Err(format!("unknown argument \"{other}\"")),
         }
     }
@@ -281,6 +294,8 @@ mod tests {
         assert_eq!(c.buckets[1].location, "oss-cn-beijing");
         assert!(c.seed_demo);
         assert_eq!(c.sts_lifetime, 5);
+        assert_eq!(c.replication_rate, None);
+        assert_eq!(cfg("--replication-rate 2.5").replication_rate, Some(2.5));
     }
 
     #[test]
@@ -295,6 +310,10 @@ mod tests {
             "--frobnicate",
             "--listen",
             "--bucket a-1:oss-x --bucket a-1:oss-y",
+            "--replication-rate 0",
+            "--replication-rate -1",
+            "--replication-rate NaN",
+            "--replication-rate fast",
         ] {
             assert!(parse(&args(bad)).is_err(), "{bad}");
         }

@@ -8,6 +8,7 @@
 
 mod app;
 mod auth;
+mod buckets;
 mod cli;
 mod clock;
 mod control;

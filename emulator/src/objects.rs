@@ -50,6 +50,33 @@ fn check_key(key: &str) -> Result<(), OssError> {
     Ok(())
 }
 
+/// Most tags one object may carry (OSS object tagging rules).
+pub const MAX_OBJECT_TAGS: usize = 10;
+
+/// Parses `x-oss-tagging` (`k1=v1&k2=v2`, URL-encoded as in a query string):
+/// at most 10 tags, keys 1..=128 and values 0..=256 characters, no key twice.
+pub fn parse_tagging(header_value: &str) -> Result<Vec<(String, String)>, OssError> {
+    let bad = |msg: String| invalid_argument("x-oss-tagging", header_value, msg);
+    let tags = crate::routing::parse_query(header_value);
+    if tags.len() > MAX_OBJECT_TAGS {
+        return Err(bad(format!(
+            "An object can have at most {MAX_OBJECT_TAGS} tags; x-oss-tagging has {}.",
+            tags.len()
+        )));
+    }
+    for (i, (k, v)) in tags.iter().enumerate() {
+        if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
+            return Err(bad(
+                "Tag keys must be 1 to 128 characters and values at most 256.".into(),
+            ));
+        }
+        if tags[..i].iter().any(|(o, _)| o == k) {
+            return Err(bad(format!("The tag key {k} appears twice.")));
+        }
+    }
+    Ok(tags)
+}
+
 /// PutObject.
 pub fn put(
     conn: &Connection,
@@ -75,6 +102,10 @@ pub fn put(
         .filter(|(k, _)| k.to_ascii_lowercase().starts_with("x-oss-meta-"))
         .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
         .collect();
+    let tags = match header(headers, "x-oss-tagging") {
+        Some(t) => parse_tagging(t)?,
+        None => Vec::new(),
+    };
     store::put_object(
         conn,
         &NewObject {
@@ -85,6 +116,7 @@ pub fn put(
             crc64: &crc,
             content_type,
             meta: &meta,
+            tags: &tags,
         },
         now_ms,
     )
@@ -110,6 +142,9 @@ fn object_headers(mut r: Reply, m: &ObjectMeta) -> Reply {
         .header("x-oss-storage-class", "Standard")
         .header("x-oss-hash-crc64ecma", m.crc64.clone())
         .header("accept-ranges", "bytes");
+    if !m.tags.is_empty() {
+        r = r.header("x-oss-tagging-count", m.tags.len().to_string());
+    }
     for (k, v) in &m.meta {
         r = r.header(k, v.clone());
     }
@@ -181,6 +216,20 @@ pub fn get(
             Ok(r)
         }
     }
+}
+
+/// GetObjectTagging (`GET /<key>?tagging`): `<Tagging><TagSet><Tag>...`.
+pub fn get_tagging(conn: &Connection, bucket: &Bucket, key: &str) -> Result<Reply, OssError> {
+    let m = store::object_meta(conn, &bucket.name, key)
+        .map_err(db)?
+        .ok_or_else(|| no_such_key(key))?;
+    let mut w = crate::xml::document();
+    w.open("Tagging").open("TagSet");
+    for (k, v) in &m.tags {
+        w.open("Tag").leaf("Key", k).leaf("Value", v).close("Tag");
+    }
+    w.close("TagSet").close("Tagging");
+    Ok(Reply::xml(w.finish()))
 }
 
 /// DeleteObject: 204 whether or not the object existed.
@@ -469,6 +518,31 @@ mod tests {
     }
 
     #[test]
+    fn tagging_header() {
+        let t = parse_tagging("team=a%20b&env=&k%2B=v%3D1").unwrap();
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        assert_eq!(t, pairs(&[("team", "a b"), ("env", ""), ("k+", "v=1")]));
+        assert_eq!(parse_tagging("").unwrap(), []);
+        let many: Vec<String> = (0..11).map(|i| format!("k{i}=v")).collect();
+        assert_eq!(
+            parse_tagging(&many.join("&")).unwrap_err().code,
+            "InvalidArgument"
+        );
+        assert!(
+            parse_tagging("a=1&a=2")
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
+        assert!(parse_tagging(&format!("{}=1", "k".repeat(129))).is_err());
+        assert!(parse_tagging("=1").is_err());
+    }
+
+    #[test]
     fn listing_with_delimiter_and_pages() {
         let s = store::Store::open(None).unwrap();
         let c = s.lock();
@@ -483,6 +557,7 @@ mod tests {
                     crc64: "0",
                     content_type: "x",
                     meta: &[],
+                    tags: &[],
                 },
                 0,
             )

@@ -10,7 +10,7 @@ use crate::clock::real_now_ms;
 use crate::errors::{OssError, internal, no_such_bucket};
 use crate::routing::{Op, Target, classify};
 use crate::xml::error_body;
-use crate::{objects, regions, replication_ops, store};
+use crate::{buckets, objects, regions, replication_ops, store};
 
 /// One OSS request, as received.
 #[derive(Clone, Debug)]
@@ -116,5 +116,9 @@ fn run(app: &App, call: &Call) -> Result<Reply, OssError> {
         Op::GetObject => objects::get(&conn, &b, key, h, false),
         Op::HeadObject => objects::get(&conn, &b, key, h, true),
         Op::DeleteObject => in_tx(&mut conn, |c| objects::delete(c, &b, key, now_ms)),
+        Op::GetObjectTagging => objects::get_tagging(&conn, &b, key),
+        Op::PutBucketVersioning => in_tx(&mut conn, |c| buckets::put_versioning(c, &b, h, body)),
+        Op::GetBucketVersioning => buckets::get_versioning(&conn, &b),
+        Op::GetBucketInfo => buckets::info(&conn, &b),
     }
 }

@@ -4,11 +4,13 @@
 //! - **Locations**: a bucket can replicate to every region of the configured buckets
 //!   other than its own. Same-region replication (SRR) is accepted by PutBucketReplication
 //!   but, as in OSS's documented sample, the source's own region is not listed.
-//! - **Transfer types**: `internal` is always allowed; `oss_acc` (transfer acceleration) is
-//!   allowed for cross-region replication only ("You can set TransferType to oss_acc only
-//!   when you create CRR rules", OSS API reference), never for SRR. The cross-border
-//!   locations (one side in mainland China, the other not; Hong Kong counts as outside)
-//!   are listed in `LocationTransferTypeConstraint` with `oss_acc`, as in OSS's sample.
+//! - **Transfer types**: `oss_acc` (transfer acceleration) is allowed for cross-region
+//!   replication only ("You can set TransferType to oss_acc only when you create CRR
+//!   rules", OSS API reference), never for SRR. The cross-border locations (one side in
+//!   mainland China, the other not; Hong Kong counts as outside) are listed in
+//!   `LocationTransferTypeConstraint` with `oss_acc`, as in OSS's sample, and take only
+//!   `oss_acc` ("required between the Chinese mainland and other regions"); `internal`
+//!   (also the default when a rule names no type) is refused there.
 //! - **RTC**: available only between two different regions of [`RTC_REGIONS`]; a source in
 //!   another region gets `BucketReplicationNotSupportRtc`, a destination outside the list
 //!   `ReplicationLocationNotSupportRtc`.
@@ -58,12 +60,15 @@ pub fn pair_supports_rtc(src: &str, dst: &str) -> bool {
     src != dst && RTC_REGIONS.contains(&src) && RTC_REGIONS.contains(&dst)
 }
 
-/// Transfer types allowed from `src` to `dst`.
+/// Transfer types allowed from `src` to `dst`: the same as the location answer says
+/// (cross-border: `oss_acc` only; other cross-region: both; SRR: `internal`).
 pub fn transfer_types(src: &str, dst: &str) -> &'static [&'static str] {
-    if src != dst {
-        &["internal", "oss_acc"]
-    } else {
+    if src == dst {
         &["internal"]
+    } else if is_cross_border(src, dst) {
+        &["oss_acc"]
+    } else {
+        &["internal", "oss_acc"]
     }
 }
 
@@ -125,6 +130,19 @@ mod tests {
         assert!(b.rtc_locations.is_empty());
         assert_eq!(b.acc_locations.len(), 3);
         assert_eq!(transfer_types("cn-hangzhou", "cn-hangzhou"), ["internal"]);
+        assert_eq!(transfer_types("cn-hangzhou", "ap-southeast-1"), ["oss_acc"]);
+        assert_eq!(
+            transfer_types("cn-hangzhou", "cn-beijing"),
+            ["internal", "oss_acc"]
+        );
+        // Every location listed with oss_acc takes only oss_acc.
+        for l in &a.acc_locations {
+            assert_eq!(
+                transfer_types("cn-hangzhou", region_id(l)),
+                ["oss_acc"],
+                "{l}"
+            );
+        }
         assert!(!pair_supports_rtc("cn-hangzhou", "cn-hangzhou"));
     }
 }

@@ -8,7 +8,7 @@ use crate::errors::{OssError, internal, invalid_argument, malformed_xml, missing
 use crate::ids::Ids;
 use crate::regions;
 use crate::routing::query_value;
-use crate::store::{self, Bucket, Rule};
+use crate::store::{self, Bucket, Rule, TagFilter};
 use oss_replication::xml::{Node, XmlWriter, parse_document};
 
 /// Most rules one source bucket may hold.
@@ -36,6 +36,12 @@ pub fn key_matches(prefixes: &[String], key: &str) -> bool {
     prefixes.is_empty() || prefixes.iter().any(|p| key.starts_with(p.as_str()))
 }
 
+/// Whether an object (key and tags) is in `rule`'s scope: a matching prefix, and the
+/// tag filter when the rule has one.
+pub fn in_scope(rule: &Rule, key: &str, tags: &[(String, String)]) -> bool {
+    key_matches(&rule.prefixes, key) && rule.user_taggings.as_ref().is_none_or(|f| f.matches(tags))
+}
+
 fn write_rule_body(w: &mut XmlWriter, r: &Rule) {
     w.leaf("ID", &r.id);
     if !r.prefixes.is_empty() {
@@ -58,12 +64,21 @@ fn write_rule_body(w: &mut XmlWriter, r: &Rule) {
             "TransferType",
             r.transfer_type.as_deref().unwrap_or("internal"),
         )
-        .close("Destination")
-        .leaf("Status", &r.status)
-        .leaf(
-            "HistoricalObjectReplication",
-            if r.historical { "enabled" } else { "disabled" },
-        );
+        .close("Destination");
+    if let Some(f) = &r.user_taggings {
+        w.open("UserTaggings").leaf("FilterType", &f.filter_type);
+        for (k, v) in &f.tags {
+            w.open("UserTagging")
+                .leaf("Key", k)
+                .leaf("Value", v)
+                .close("UserTagging");
+        }
+        w.close("UserTaggings");
+    }
+    w.leaf("Status", &r.status).leaf(
+        "HistoricalObjectReplication",
+        if r.historical { "enabled" } else { "disabled" },
+    );
 }
 
 fn write_rule_extras(w: &mut XmlWriter, r: &Rule) {
@@ -133,7 +148,14 @@ fn check_enumerations(rule: &Node) -> Result<(), OssError> {
             .and_then(|s| s.child("Status")),
         "SseKmsEncryptedObjects.Status",
         &["Enabled", "Disabled"],
-    )
+    )?;
+    if let Some(t) = rule.child("UserTaggings") {
+        match t.child("FilterType") {
+            None => return Err(malformed_xml("<UserTaggings> has no <FilterType>")),
+            f => check(f, "UserTaggings.FilterType", &["AND", "OR"])?,
+        }
+    }
+    Ok(())
 }
 
 fn check_rule_id(id: &str) -> Result<(), OssError> {
@@ -220,14 +242,25 @@ fn validate_put(conn: &Connection, src: &Bucket, rule: &ReplicationRule) -> Resu
         regions::region_id(&src.location),
         regions::region_id(&d.location),
     );
-    if let Some(t) = &d.transfer_type
-        && !regions::transfer_types(src_region, dst_region).contains(&t.as_str())
-    {
+    // What GetBucketReplicationLocation announces is what Put accepts: a
+    // location listed under LocationTransferTypeConstraint takes only the listed
+    // types, and a rule without TransferType means internal.
+    let transfer = d.transfer_type.as_deref().unwrap_or("internal");
+    let allowed = regions::transfer_types(src_region, dst_region);
+    if !allowed.contains(&transfer) {
+        let why = if regions::is_cross_border(src_region, dst_region) {
+            format!(
+                "GetBucketReplicationLocation allows only {} there",
+                allowed.join(", ")
+            )
+        } else {
+            "oss_acc is for cross-region replication only".to_owned()
+        };
         return Err(invalid_argument(
             "TransferType",
-            t,
+            transfer,
             format!(
-                "TransferType {t} is not available from {} to {} (oss_acc is for cross-region replication only).",
+                "TransferType {transfer} is not available from {} to {} ({why}).",
                 src.location, d.location
             ),
         ));
@@ -279,6 +312,28 @@ fn validate_put(conn: &Connection, src: &Bucket, rule: &ReplicationRule) -> Resu
             ));
         }
         _ => {}
+    }
+    if let Some(t) = &rule.user_taggings {
+        let n = t.tags.len();
+        if n == 0 || n > oss_replication::replication::MAX_TAGS {
+            return Err(invalid_argument(
+                "UserTaggings",
+                &n.to_string(),
+                format!(
+                    "UserTaggings must hold 1 to {} UserTagging elements.",
+                    oss_replication::replication::MAX_TAGS
+                ),
+            ));
+        }
+        for (i, tag) in t.tags.iter().enumerate() {
+            if tag.key.is_empty() || t.tags[..i].iter().any(|o| o.key == tag.key) {
+                return Err(invalid_argument(
+                    "UserTagging.Key",
+                    &tag.key,
+                    "Each UserTagging needs a Key, and a Key may appear once.",
+                ));
+            }
+        }
     }
     if rule.rtc == Some(true) {
         check_rtc(src_region, dst_region)?;
@@ -364,11 +419,23 @@ pub fn put(
     let id = rule.id.clone().unwrap_or_else(|| ids.uuid());
     let historical = rule.historical_object_replication.unwrap_or(true);
     let snapshot = store::current_seq(&tx).map_err(db)?;
+    let filter = rule.user_taggings.as_ref().map(|t| TagFilter {
+        filter_type: t.filter_type.clone(),
+        tags: t
+            .tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect(),
+    });
     let hist_total = if historical && replicates_puts(&rule.actions) {
         store::object_keys(&tx, &src.name)
             .map_err(db)?
             .iter()
-            .filter(|(k, replica)| !replica && key_matches(&rule.prefixes, k))
+            .filter(|(k, replica, tags)| {
+                !replica
+                    && key_matches(&rule.prefixes, k)
+                    && filter.as_ref().is_none_or(|f| f.matches(tags))
+            })
             .count() as i64
     } else {
         0
@@ -400,6 +467,7 @@ pub fn put(
         hist_cursor: None,
         hist_finished: hist_total == 0,
         checkpoint_ms: None,
+        user_taggings: filter,
     };
     store::save_rule(&tx, &stored).map_err(db)?;
     tx.commit().map_err(db)?;

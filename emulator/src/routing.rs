@@ -34,6 +34,14 @@ pub enum Op {
     HeadObject,
     /// `DELETE /<key>`.
     DeleteObject,
+    /// `GET /<key>?tagging`.
+    GetObjectTagging,
+    /// `PUT /?versioning`.
+    PutBucketVersioning,
+    /// `GET /?versioning`.
+    GetBucketVersioning,
+    /// `GET /?bucketInfo`.
+    GetBucketInfo,
 }
 
 /// What a request addresses.
@@ -117,6 +125,9 @@ fn unsupported_subresource(query: &[(String, String)]) -> Option<&str> {
         "comp",
         "location",
         "objectMeta",
+        "tagging",
+        "versioning",
+        "bucketInfo",
         "continuation-token",
         "security-token",
     ];
@@ -140,6 +151,15 @@ pub fn classify(method: &str, target: &Target, query: &[(String, String)]) -> Re
         };
     };
     if !target.key.is_empty() {
+        if has("tagging") {
+            return match method {
+                "GET" => Ok(Op::GetObjectTagging),
+                "PUT" | "DELETE" => {
+                    Err(not_implemented(&format!("{method} ?tagging on an object")))
+                }
+                _ => Err(method_not_allowed(method, "Tagging")),
+            };
+        }
         return match method {
             "PUT" => Ok(Op::PutObject),
             "GET" => Ok(Op::GetObject),
@@ -194,6 +214,19 @@ pub fn classify(method: &str, target: &Target, query: &[(String, String)]) -> Re
     }
     if has("location") {
         return only("GET", Op::GetBucketLocation, "Location");
+    }
+    if has("versioning") {
+        return match method {
+            "PUT" => Ok(Op::PutBucketVersioning),
+            "GET" => Ok(Op::GetBucketVersioning),
+            _ => Err(method_not_allowed(method, "Versioning")),
+        };
+    }
+    if has("bucketInfo") {
+        return only("GET", Op::GetBucketInfo, "BucketInfo");
+    }
+    if has("tagging") {
+        return Err(not_implemented("Bucket tagging (?tagging on a bucket)"));
     }
     match method {
         "GET" => Ok(Op::ListObjects),
@@ -286,6 +319,20 @@ mod tests {
             Ok(Op::ListObjects)
         );
         assert_eq!(classify("HEAD", &o, &q("objectMeta")), Ok(Op::HeadObject));
+        assert_eq!(classify("GET", &o, &q("tagging")), Ok(Op::GetObjectTagging));
+        assert_eq!(
+            classify("PUT", &b, &q("versioning")),
+            Ok(Op::PutBucketVersioning)
+        );
+        assert_eq!(
+            classify("GET", &b, &q("versioning")),
+            Ok(Op::GetBucketVersioning)
+        );
+        assert_eq!(classify("GET", &b, &q("bucketInfo")), Ok(Op::GetBucketInfo));
+        assert_eq!(
+            classify("GET", &b, &q("tagging")).unwrap_err().code,
+            "NotImplemented"
+        );
         assert_eq!(classify("GET", &s, &[]), Ok(Op::ListBuckets));
         assert_eq!(
             classify("GET", &b, &q("acl")).unwrap_err().code,

@@ -208,11 +208,19 @@ pub async fn handle(
             )
         })
         .collect();
-    let origin = header(&headers, "origin").map(str::to_owned);
-    let origin = origin.as_deref();
     let host = header(&headers, "host")
         .map(str::to_owned)
         .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let control = raw_path == "/_emulator" || raw_path.starts_with("/_emulator/");
+    let vb = virtual_host_bucket(host.as_deref(), |b| app.bucket_names.contains(b));
+    let target = resolve(&raw_path, vb);
+    // CORS is a bucket setting in OSS: service-level answers (ListBuckets) carry no
+    // CORS headers and service-level preflights are refused.
+    let service_level = !control && target.bucket.is_none();
+    let origin = header(&headers, "origin")
+        .filter(|_| !service_level)
+        .map(str::to_owned);
+    let origin = origin.as_deref();
     let host_id = host.clone().unwrap_or_else(|| "oss-emulator".to_owned());
     let query = parse_query(&raw_query);
     let head = method == "HEAD";
@@ -228,7 +236,7 @@ pub async fn handle(
         )
     };
 
-    if raw_path == "/_emulator" || raw_path.starts_with("/_emulator/") {
+    if control {
         if method == "OPTIONS" {
             return preflight(&app, &headers, &request_id, &host_id);
         }
@@ -246,8 +254,6 @@ pub async fn handle(
         return finish(&app, reply, &request_id, origin, head, false);
     }
 
-    let vb = virtual_host_bucket(host.as_deref(), |b| app.bucket_names.contains(b));
-    let target = resolve(&raw_path, vb);
     app.requests.record(
         &method,
         &raw_path,
@@ -287,6 +293,21 @@ pub async fn handle(
         }
     }
     if method == "OPTIONS" {
+        if service_level {
+            return finish(
+                &app,
+                error_reply(
+                    &cors_refused(header(&headers, "origin"), &headers),
+                    &request_id,
+                    &host_id,
+                    false,
+                ),
+                &request_id,
+                None,
+                false,
+                false,
+            );
+        }
         return preflight(&app, &headers, &request_id, &host_id);
     }
     let body = match read_body(req.into_body(), &headers, MAX_BODY_BYTES).await {
@@ -316,6 +337,17 @@ pub async fn handle(
     finish(&app, reply, &request_id, origin, head, truncate)
 }
 
+/// OSS's 403 for a preflight no CORS rule allows.
+fn cors_refused(origin: Option<&str>, headers: &[(String, String)]) -> OssError {
+    OssError::new(
+        403,
+        "AccessForbidden",
+        "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+    )
+    .with("Origin", origin.unwrap_or(""))
+    .with("Method", header(headers, "access-control-request-method").unwrap_or(""))
+}
+
 fn preflight(
     app: &App,
     headers: &[(String, String)],
@@ -337,13 +369,7 @@ fn preflight(
             finish(app, reply, request_id, None, false, false)
         }
         None => {
-            let e = OssError::new(
-                403,
-                "AccessForbidden",
-                "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
-            )
-            .with("Origin", origin.unwrap_or(""))
-            .with("Method", header(headers, "access-control-request-method").unwrap_or(""));
+            let e = cors_refused(origin, headers);
             finish(
                 app,
                 error_reply(&e, request_id, host_id, false),

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS rules (
   hist_done INTEGER NOT NULL, hist_cursor TEXT, hist_finished INTEGER NOT NULL,
   checkpoint_ms INTEGER,
   PRIMARY KEY (bucket, id));
+CREATE TABLE IF NOT EXISTS bucket_versioning (bucket TEXT PRIMARY KEY, status TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sts (
   access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, token TEXT NOT NULL,
   expires_ms INTEGER NOT NULL);
@@ -69,6 +70,15 @@ impl Store {
             .map_err(|e| e.to_string())?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| format!("cannot create the schema: {e}"))?;
+        // Columns added after the first release: a data directory written by an
+        // older emulator gains them with their defaults.
+        for (table, column, decl) in [
+            ("objects", "tags", "TEXT NOT NULL DEFAULT '[]'"),
+            ("rules", "user_taggings", "TEXT"),
+        ] {
+            add_column(&conn, table, column, decl)
+                .map_err(|e| format!("cannot add {table}.{column}: {e}"))?;
+        }
         Ok(Store {
             conn: Mutex::new(conn),
         })
@@ -90,6 +100,18 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+fn add_column(c: &Connection, table: &str, column: &str, decl: &str) -> rusqlite::Result<()> {
+    let exists: bool = c.query_row(
+        &format!("SELECT COUNT(*) > 0 FROM pragma_table_info('{table}') WHERE name = ?1"),
+        [column],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        c.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+    }
+    Ok(())
 }
 
 /// A bucket.
@@ -155,6 +177,26 @@ pub fn locations(c: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// A bucket's versioning status (`Enabled`, `Suspended`), `None` when never enabled.
+pub fn versioning(c: &Connection, bucket: &str) -> rusqlite::Result<Option<String>> {
+    c.query_row(
+        "SELECT status FROM bucket_versioning WHERE bucket = ?1",
+        [bucket],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Sets a bucket's versioning status.
+pub fn set_versioning(c: &Connection, bucket: &str, status: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO bucket_versioning (bucket, status) VALUES (?1, ?2)
+         ON CONFLICT(bucket) DO UPDATE SET status = excluded.status",
+        params![bucket, status],
+    )?;
+    Ok(())
+}
+
 /// A `meta` value.
 pub fn meta_get(c: &Connection, k: &str) -> rusqlite::Result<Option<String>> {
     c.query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get(0))
@@ -207,6 +249,8 @@ pub struct ObjectMeta {
     pub modified_ms: i64,
     /// Whether this object was written by replication.
     pub replica: bool,
+    /// Object tags (`x-oss-tagging`), in the order given.
+    pub tags: Vec<(String, String)>,
 }
 
 /// What a PutObject stores.
@@ -226,9 +270,12 @@ pub struct NewObject<'a> {
     pub content_type: &'a str,
     /// `x-oss-meta-*` headers.
     pub meta: &'a [(String, String)],
+    /// Object tags.
+    pub tags: &'a [(String, String)],
 }
 
-fn meta_json(meta: &[(String, String)]) -> String {
+/// Pairs as a JSON array of `[name, value]` (metadata and tags).
+pub fn meta_json(meta: &[(String, String)]) -> String {
     serde_json::Value::Array(
         meta.iter()
             .map(|(k, v)| serde_json::json!([k, v]))
@@ -237,7 +284,8 @@ fn meta_json(meta: &[(String, String)]) -> String {
     .to_string()
 }
 
-fn meta_parse(text: &str) -> Vec<(String, String)> {
+/// The inverse of [`meta_json`]; malformed text reads as no pairs.
+pub fn meta_parse(text: &str) -> Vec<(String, String)> {
     let Ok(serde_json::Value::Array(items)) = serde_json::from_str(text) else {
         return Vec::new();
     };
@@ -273,8 +321,8 @@ pub fn put_object(c: &Connection, o: &NewObject<'_>, now_ms: i64) -> rusqlite::R
     let seq = next_seq(c)?;
     c.execute(
         "INSERT OR REPLACE INTO objects
-           (bucket, key, data, etag, crc64, content_type, meta, modified_ms, seq, replica)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
+           (bucket, key, data, etag, crc64, content_type, meta, modified_ms, seq, replica, tags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10)",
         params![
             o.bucket,
             o.key,
@@ -284,7 +332,8 @@ pub fn put_object(c: &Connection, o: &NewObject<'_>, now_ms: i64) -> rusqlite::R
             o.content_type,
             meta_json(o.meta),
             now_ms,
-            seq
+            seq,
+            meta_json(o.tags)
         ],
     )?;
     log_event(c, seq, o.bucket, o.key, "put", now_ms, false)
@@ -301,8 +350,8 @@ pub fn replicate_object(
     let seq = next_seq(c)?;
     let n = c.execute(
         "INSERT OR REPLACE INTO objects
-           (bucket, key, data, etag, crc64, content_type, meta, modified_ms, seq, replica)
-         SELECT ?3, key, data, etag, crc64, content_type, meta, ?4, ?5, 1
+           (bucket, key, data, etag, crc64, content_type, meta, modified_ms, seq, replica, tags)
+         SELECT ?3, key, data, etag, crc64, content_type, meta, ?4, ?5, 1, tags
            FROM objects WHERE bucket = ?1 AND key = ?2",
         params![src_bucket, key, dst_bucket, now_ms, seq],
     )?;
@@ -331,7 +380,8 @@ pub fn delete_object(
     Ok(n > 0)
 }
 
-const META_COLS: &str = "key, length(data), etag, crc64, content_type, meta, modified_ms, replica";
+const META_COLS: &str =
+    "key, length(data), etag, crc64, content_type, meta, modified_ms, replica, tags";
 
 fn meta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ObjectMeta> {
     Ok(ObjectMeta {
@@ -343,6 +393,7 @@ fn meta_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ObjectMeta> {
         meta: meta_parse(&r.get::<_, String>(5)?),
         modified_ms: r.get(6)?,
         replica: r.get(7)?,
+        tags: meta_parse(&r.get::<_, String>(8)?),
     })
 }
 
@@ -369,7 +420,7 @@ pub fn object(
     c.query_row(
         &format!("SELECT {META_COLS}, data FROM objects WHERE bucket = ?1 AND key = ?2"),
         params![bucket, key],
-        |r| Ok((meta_row(r)?, r.get(8)?)),
+        |r| Ok((meta_row(r)?, r.get(9)?)),
     )
     .optional()
 }
@@ -455,11 +506,49 @@ pub struct Rule {
     pub hist_finished: bool,
     /// NewObject checkpoint (shifted epoch ms).
     pub checkpoint_ms: Option<i64>,
+    /// Tag filter: `AND`/`OR` and the tags.
+    pub user_taggings: Option<TagFilter>,
+}
+
+/// A rule's tag filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TagFilter {
+    /// `AND`: the object has every tag; `OR`: any one.
+    pub filter_type: String,
+    /// The tags.
+    pub tags: Vec<(String, String)>,
+}
+
+impl TagFilter {
+    /// Whether an object with `tags` is in scope.
+    pub fn matches(&self, tags: &[(String, String)]) -> bool {
+        let has = |t: &(String, String)| tags.contains(t);
+        if self.filter_type == "OR" {
+            self.tags.iter().any(has)
+        } else {
+            self.tags.iter().all(has)
+        }
+    }
+}
+
+fn tag_filter_json(f: &Option<TagFilter>) -> Option<String> {
+    f.as_ref().map(|f| {
+        serde_json::json!({ "filterType": f.filter_type, "tags": meta_json(&f.tags) }).to_string()
+    })
+}
+
+fn tag_filter_parse(text: Option<String>) -> Option<TagFilter> {
+    let v: serde_json::Value = serde_json::from_str(&text?).ok()?;
+    Some(TagFilter {
+        filter_type: v.get("filterType")?.as_str()?.to_owned(),
+        tags: meta_parse(v.get("tags")?.as_str()?),
+    })
 }
 
 const RULE_COLS: &str = "bucket, id, dest_bucket, dest_location, transfer_type, prefixes, actions,
   historical, sync_role, sse_kms, kms_key, rtc, status, status_since_ms, rtc_since_ms,
-  event_cursor, hist_snapshot, hist_total, hist_done, hist_cursor, hist_finished, checkpoint_ms";
+  event_cursor, hist_snapshot, hist_total, hist_done, hist_cursor, hist_finished, checkpoint_ms,
+  user_taggings";
 
 fn rule_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rule> {
     let prefixes: String = r.get(5)?;
@@ -491,6 +580,7 @@ fn rule_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rule> {
         hist_cursor: r.get(19)?,
         hist_finished: r.get(20)?,
         checkpoint_ms: r.get(21)?,
+        user_taggings: tag_filter_parse(r.get(22)?),
     })
 }
 
@@ -544,7 +634,7 @@ pub fn save_rule(c: &Connection, r: &Rule) -> rusqlite::Result<()> {
     c.execute(
         &format!(
             "INSERT OR REPLACE INTO rules (pos, {RULE_COLS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
         ),
         params![
             pos,
@@ -569,7 +659,8 @@ pub fn save_rule(c: &Connection, r: &Rule) -> rusqlite::Result<()> {
             r.hist_done,
             r.hist_cursor,
             r.hist_finished,
-            r.checkpoint_ms
+            r.checkpoint_ms,
+            tag_filter_json(&r.user_taggings)
         ],
     )?;
     Ok(())
@@ -636,6 +727,13 @@ pub fn prune_events(c: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// A replication candidate: key, whether it is a replica, its tags.
+pub type Candidate = (String, bool, Vec<(String, String)>);
+
+fn candidate(r: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
+    Ok((r.get(0)?, r.get(1)?, meta_parse(&r.get::<_, String>(2)?)))
+}
+
 /// Historical candidates: up to `limit` objects of `bucket` with `seq <= snapshot` and key after `after`.
 pub fn historical_batch(
     c: &Connection,
@@ -643,9 +741,9 @@ pub fn historical_batch(
     snapshot: i64,
     after: &str,
     limit: usize,
-) -> rusqlite::Result<Vec<(String, bool)>> {
+) -> rusqlite::Result<Vec<Candidate>> {
     let mut st = c.prepare_cached(
-        "SELECT key, replica FROM objects WHERE bucket = ?1 AND seq <= ?2 AND key > ?3
+        "SELECT key, replica, tags FROM objects WHERE bucket = ?1 AND seq <= ?2 AND key > ?3
           ORDER BY key LIMIT ?4",
     )?;
     let rows = st.query_map(
@@ -655,15 +753,15 @@ pub fn historical_batch(
             after,
             i64::try_from(limit).unwrap_or(i64::MAX)
         ],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        candidate,
     )?;
     rows.collect()
 }
 
-/// Keys (and replica flags) of every object of `bucket`.
-pub fn object_keys(c: &Connection, bucket: &str) -> rusqlite::Result<Vec<(String, bool)>> {
-    let mut st = c.prepare_cached("SELECT key, replica FROM objects WHERE bucket = ?1")?;
-    let rows = st.query_map([bucket], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// Keys, replica flags and tags of every object of `bucket`.
+pub fn object_keys(c: &Connection, bucket: &str) -> rusqlite::Result<Vec<Candidate>> {
+    let mut st = c.prepare_cached("SELECT key, replica, tags FROM objects WHERE bucket = ?1")?;
+    let rows = st.query_map([bucket], candidate)?;
     rows.collect()
 }
 
@@ -731,6 +829,7 @@ mod tests {
                 crc64: "1",
                 content_type: "text/plain",
                 meta: &meta,
+                tags: &[("team".to_owned(), "a".to_owned())],
             },
             10,
         )
@@ -739,6 +838,7 @@ mod tests {
         assert!(replicate_object(&c, "src", "a/1", "dst", 11).unwrap());
         let (m, data) = object(&c, "dst", "a/1").unwrap().unwrap();
         assert!(m.replica && data == b"hello");
+        assert_eq!(m.tags, [("team".to_owned(), "a".to_owned())]);
         assert_eq!(list_objects(&c, "src", "a/", "", 10).unwrap().len(), 1);
         assert_eq!(list_objects(&c, "src", "b", "", 10).unwrap().len(), 0);
         assert!(delete_object(&c, "src", "a/1", 12, false).unwrap());
@@ -752,6 +852,10 @@ mod tests {
             prefixes: vec!["a/".into()],
             actions: vec!["PUT".into()],
             status: "starting".into(),
+            user_taggings: Some(TagFilter {
+                filter_type: "OR".into(),
+                tags: vec![("k".into(), "v".into())],
+            }),
             ..Default::default()
         };
         save_rule(&c, &r).unwrap();
@@ -759,5 +863,43 @@ mod tests {
         prune_events(&c).unwrap();
         assert_eq!(events_after(&c, "src", 0, 10).unwrap().len(), 2);
         assert_eq!(events_after(&c, "dst", 0, 10).unwrap().len(), 0);
+        assert_eq!(versioning(&c, "src").unwrap(), None);
+        set_versioning(&c, "src", "Enabled").unwrap();
+        set_versioning(&c, "src", "Suspended").unwrap();
+        assert_eq!(versioning(&c, "src").unwrap().as_deref(), Some("Suspended"));
+    }
+
+    #[test]
+    fn tag_filters() {
+        let t = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let and = TagFilter {
+            filter_type: "AND".into(),
+            tags: vec![t("a", "1"), t("b", "2")],
+        };
+        let or = TagFilter {
+            filter_type: "OR".into(),
+            ..and.clone()
+        };
+        let both = [t("b", "2"), t("a", "1"), t("c", "3")];
+        let one = [t("a", "1"), t("b", "x")];
+        assert!(and.matches(&both) && !and.matches(&one) && !and.matches(&[]));
+        assert!(or.matches(&both) && or.matches(&one) && !or.matches(&[t("a", "2")]));
+    }
+
+    #[test]
+    fn old_data_directories_gain_the_new_columns() {
+        let dir = std::env::temp_dir().join(format!("oss-emu-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let c = Connection::open(dir.join(DB_FILE)).unwrap();
+            // SCHEMA is the first release's: the new columns come from migrations.
+            c.execute_batch(SCHEMA).unwrap();
+            c.execute_batch("INSERT INTO objects (bucket, key, data, etag, crc64, content_type, meta, modified_ms, seq, replica) VALUES ('b', 'k', x'00', 'e', '0', 't', '[]', 0, 1, 0);").unwrap();
+        }
+        let s = Store::open(Some(&dir)).unwrap();
+        assert_eq!(object_meta(&s.lock(), "b", "k").unwrap().unwrap().tags, []);
+        drop(s);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

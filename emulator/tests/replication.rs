@@ -340,6 +340,7 @@ fn put_errors() {
     r.rtc = Some(true);
     put(&em, "src-us", "us-west-1", &r).assert_error(400, "BucketReplicationNotSupportRtc");
     let mut r = rule(None, "dst-us", "oss-us-west-1");
+    r.destination.transfer_type = Some("oss_acc".into());
     r.rtc = Some(true);
     put(&em, "src", HZ, &r).assert_error(400, "ReplicationLocationNotSupportRtc");
     let mut r = rule(None, "same-hz", "oss-cn-hangzhou");
@@ -455,4 +456,52 @@ fn read_errors_and_unknown_buckets() {
         HZ,
     );
     resp.assert_error(501, "NotImplemented");
+}
+
+/// Put accepts exactly what GetBucketReplicationLocation announces: a location listed
+/// under LocationTransferTypeConstraint takes only its listed types, and a rule with
+/// no TransferType means `internal`.
+#[test]
+fn put_refuses_what_the_location_answer_forbids() {
+    let em = start();
+    let loc = em.signed(
+        &get_bucket_replication_location("src").unwrap(),
+        &account(),
+        V4,
+        HZ,
+    );
+    let loc = parse_get_bucket_replication_location(&loc.body).unwrap();
+    let us = loc
+        .transfer_type_constraints
+        .iter()
+        .find(|c| c.location == "oss-us-west-1")
+        .expect("cross-border location is constrained");
+    assert_eq!(us.transfer_types, ["oss_acc"]);
+    for transfer in [None, Some("internal")] {
+        let mut r = rule(None, "dst-us", "oss-us-west-1");
+        r.destination.transfer_type = transfer.map(str::to_owned);
+        let resp = put(&em, "src", HZ, &r);
+        resp.assert_error(400, "InvalidArgument");
+        assert_eq!(resp.elem("ArgumentName").as_deref(), Some("TransferType"));
+        assert_eq!(resp.elem("ArgumentValue").as_deref(), Some("internal"));
+        assert!(
+            resp.elem("Message")
+                .unwrap()
+                .contains("GetBucketReplicationLocation allows only oss_acc"),
+            "{}",
+            resp.text()
+        );
+    }
+    // Unconstrained cross-region locations take either type.
+    assert!(
+        loc.transfer_type_constraints
+            .iter()
+            .all(|c| c.location != "oss-cn-beijing")
+    );
+    let mut r = rule(None, "dst-bj", "oss-cn-beijing");
+    r.destination.transfer_type = Some("internal".into());
+    assert_eq!(put(&em, "src", HZ, &r).status, 200);
+    let mut r = rule(None, "dst-us", "oss-us-west-1");
+    r.destination.transfer_type = Some("oss_acc".into());
+    assert_eq!(put(&em, "src", HZ, &r).status, 200);
 }

@@ -6,6 +6,7 @@ The emulator binary comes from $OSS_EMULATOR_BIN, else the newest of target/rele
 target/debug. Only the standard library and the two SDKs are used.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -30,6 +31,9 @@ BUCKETS = {
     "sdk-us2": US,
     "sdk-objects": HZ,
     "sdk-copies": BJ,
+    "sdk-tags": HZ,
+    "sdk-tags-and": BJ,
+    "sdk-tags-or": SH,
 }
 
 
@@ -162,8 +166,11 @@ class SdkTestCase(unittest.TestCase):
 class Oss2Replication(SdkTestCase):
     def lifecycle(self, auth, rule_id, dest, location, creds=None):
         b = self.oss2_bucket("sdk-src", auth, creds)
+        # From the mainland to us-west-1 the location answer allows only oss_acc.
+        transfer = "oss_acc" if location == "oss-us-west-1" else None
         rule = oss2.models.ReplicationRule(
             rule_id=rule_id, target_bucket_name=dest, target_bucket_location=location,
+            target_transfer_type=transfer,
             prefix_list=["p1/", "p2/"], action_list=[oss2.models.ReplicationRule.PUT],
             is_enable_historical_object_replication=False, sync_role_name="aliyunramrole")
         self.assertEqual(b.put_bucket_replication(rule).status, 200)
@@ -367,7 +374,8 @@ class V2Replication(SdkTestCase):
                 oss.ReplicationRule(destination=dest), oss.ReplicationRule(destination=dest)])))
         self.assert_v2_error("ReplicationLocationNotSupportRtc", c.put_bucket_replication, oss.PutBucketReplicationRequest(
             bucket="sdk-src", replication_configuration=oss.ReplicationConfiguration(rules=[oss.ReplicationRule(
-                destination=oss.ReplicationDestination(bucket="sdk-us", location="oss-us-west-1"),
+                destination=oss.ReplicationDestination(bucket="sdk-us", location="oss-us-west-1",
+                                                       transfer_type="oss_acc"),
                 rtc=oss.ReplicationTimeControl(status="enabled"))])))
         self.assert_v2_error("NoSuchReplicationRule", c.get_bucket_replication_progress,
                              oss.GetBucketReplicationProgressRequest(bucket="sdk-src", rule_id="nope"))
@@ -454,6 +462,142 @@ class ObjectsAndReplication(SdkTestCase):
             oss.ListObjectsV2Request(bucket="sdk-dst2", max_keys=2)))
         self.assertEqual(sum(len(p.contents or []) for p in pages), 4)
         self.assertTrue(v2.is_object_exist("sdk-dst2", "dir/a"))
+
+
+def tag_rule_xml(rule_id, dest, location, filter_type, tags):
+    """A PutBucketReplication body with UserTaggings: neither SDK models it, so it is written by hand."""
+    items = "".join(f"<UserTagging><Key>{k}</Key><Value>{v}</Value></UserTagging>" for k, v in tags)
+    return (f"<ReplicationConfiguration><Rule><ID>{rule_id}</ID><Destination><Bucket>{dest}</Bucket>"
+            f"<Location>{location}</Location></Destination><UserTaggings><FilterType>{filter_type}</FilterType>"
+            f"{items}</UserTaggings></Rule></ReplicationConfiguration>")
+
+
+class BucketFeaturesAndTags(SdkTestCase):
+    """Versioning, GetBucketInfo, GetBucketLocation, object tags, UserTaggings,
+    ListObjectsV2 paging, ListBuckets without CORS, and the transfer-type refusal."""
+
+    def test_versioning_and_bucket_info_oss2(self):
+        b = self.oss2_bucket("sdk-dst", "v4")
+        self.assertIsNone(b.get_bucket_versioning().status)
+        info = b.get_bucket_info()
+        self.assertEqual((info.name, info.location), ("sdk-dst", "oss-cn-beijing"))
+        self.assertIsNone(info.versioning_status)
+        self.assertEqual(info.acl.grant, "private")
+        b.put_bucket_versioning(oss2.models.BucketVersioningConfig(status="Enabled"))
+        self.assertEqual(b.get_bucket_versioning().status, "Enabled")
+        self.assertEqual(b.get_bucket_info().versioning_status, "Enabled")
+        self.assertEqual(b.get_bucket_location().location, "oss-cn-beijing")
+        self.assert_oss2_error("InvalidArgument", b.put_bucket_versioning,
+                               oss2.models.BucketVersioningConfig(status="Off"))
+
+    def test_versioning_and_bucket_info_v2(self):
+        c = self.v2_client(SH)
+        got = c.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket="sdk-dst2"))
+        self.assertIsNone(got.version_status)
+        c.put_bucket_versioning(oss.PutBucketVersioningRequest(
+            bucket="sdk-dst2", versioning_configuration=oss.VersioningConfiguration(status="Suspended")))
+        got = c.get_bucket_versioning(oss.GetBucketVersioningRequest(bucket="sdk-dst2"))
+        self.assertEqual(got.version_status, "Suspended")
+        info = c.get_bucket_info(oss.GetBucketInfoRequest(bucket="sdk-dst2")).bucket_info
+        self.assertEqual((info.name, info.location, info.versioning), ("sdk-dst2", "oss-cn-shanghai", "Suspended"))
+        self.assertEqual(info.cross_region_replication, "Disabled")
+        loc = c.get_bucket_location(oss.GetBucketLocationRequest(bucket="sdk-dst2"))
+        self.assertEqual(loc.location, "oss-cn-shanghai")
+
+    def test_user_taggings_honoured_by_the_replicator(self):
+        src = self.oss2_bucket("sdk-tags", "v4")
+        # Historical objects with tags, written by oss2 with x-oss-tagging.
+        src.put_object("both", b"1", headers={"x-oss-tagging": "team=a&env=prod"})
+        src.put_object("team-only", b"2", headers={"x-oss-tagging": "team=a"})
+        src.put_object("untagged", b"3")
+        tags = src.get_object_tagging("both").tag_set.tagging_rule
+        self.assertEqual(tags, {"team": "a", "env": "prod"})
+        v2 = self.v2_client(HZ)
+        got = v2.get_object_tagging(oss.GetObjectTaggingRequest(bucket="sdk-tags", key="team-only"))
+        self.assertEqual([(t.key, t.value) for t in got.tag_set.tags], [("team", "a")])
+        # The rules go through the v2 SDK's generic operation call (no SDK models UserTaggings).
+        want = [("team", "a"), ("env", "prod")]
+        for rule_id, dest, location, filter_type in [("and", "sdk-tags-and", "oss-cn-beijing", "AND"),
+                                                     ("or", "sdk-tags-or", "oss-cn-shanghai", "OR")]:
+            body = tag_rule_xml(rule_id, dest, location, filter_type, want).encode()
+            out = v2.invoke_operation(oss.OperationInput(
+                op_name="PutBucketReplication", method="POST", bucket="sdk-tags",
+                parameters={"replication": "", "comp": "add"}, body=body,
+                headers={"Content-Type": "application/xml"}))
+            self.assertEqual(out.status_code, 200)
+            self.assertEqual(out.headers.get("x-oss-replication-rule-id"), rule_id)
+        raw = v2.invoke_operation(oss.OperationInput(
+            op_name="GetBucketReplication", method="GET", bucket="sdk-tags", parameters={"replication": ""}))
+        text = raw.http_response.content.decode() if hasattr(raw.http_response, "content") else raw.body.read().decode()
+        self.assertIn("<UserTaggings><FilterType>OR</FilterType><UserTagging><Key>team</Key><Value>a</Value>"
+                      "</UserTagging><UserTagging><Key>env</Key><Value>prod</Value></UserTagging></UserTaggings>", text)
+        # oss2 reads the same rules and ignores the element it does not know.
+        self.assertEqual(sorted(r.rule_id for r in src.get_bucket_replication().rule_list), ["and", "or"])
+        wait_until("rules doing", lambda: all(
+            r.status == "doing" for r in src.get_bucket_replication().rule_list))
+        src.put_object("new-env", b"4", headers={"x-oss-tagging": "env=prod"})
+        src.put_object("new-both", b"5", headers={"x-oss-tagging": "env=prod&team=a"})
+
+        def keys(name):
+            return sorted(o.key for o in oss2.ObjectIterator(self.oss2_bucket(name, "v4")))
+        wait_until("AND replicas", lambda: keys("sdk-tags-and") == ["both", "new-both"])
+        wait_until("OR replicas", lambda: keys("sdk-tags-or") == ["both", "new-both", "new-env", "team-only"])
+        time.sleep(0.5)
+        self.assertEqual(keys("sdk-tags-and"), ["both", "new-both"])
+        self.assertEqual(self.oss2_bucket("sdk-tags-or", "v4").get_object_tagging("new-env").tag_set.tagging_rule,
+                         {"env": "prod"})
+
+    def test_list_objects_v2_pages_oss2_and_v2(self):
+        b = self.oss2_bucket("sdk-us2", "v4")
+        expected = {}
+        for i in range(23):
+            data = ("x" * i).encode()
+            b.put_object(f"page/{i:03}", data)
+            expected[f"page/{i:03}"] = data
+        listed = list(oss2.ObjectIteratorV2(b, prefix="page/", max_keys=5))
+        self.assertEqual([o.key for o in listed], sorted(expected))
+        for o in listed:
+            data = expected[o.key]
+            self.assertEqual(o.size, len(data))
+            self.assertEqual(o.etag, hashlib.md5(data).hexdigest().upper())
+            self.assertLess(abs(o.last_modified - time.time()), 120)
+        v2 = self.v2_client(US)
+        pages = list(v2.list_objects_v2_paginator().iter_page(
+            oss.ListObjectsV2Request(bucket="sdk-us2", prefix="page/", max_keys=10)))
+        self.assertEqual([len(p.contents) for p in pages], [10, 10, 3])
+        self.assertTrue(pages[0].next_continuation_token)
+        self.assertEqual([o.key for p in pages for o in p.contents], sorted(expected))
+        self.assertEqual(pages[2].contents[-1].size, 22)
+
+    def test_list_buckets_without_cors(self):
+        service = oss2.Service(oss2.AuthV4(AK, SK), self.emu.endpoint, region=HZ)
+        origin = "http://localhost:5173"
+        result = service.list_buckets(headers={"Origin": origin})
+        self.assertIn("sdk-src", [b.name for b in result.buckets])
+        self.assertNotIn("access-control-allow-origin", {k.lower() for k in result.headers})
+        # A bucket-level call from the same origin does carry CORS headers.
+        listing = self.oss2_bucket("sdk-src", "v4").list_objects(headers={"Origin": origin})
+        self.assertEqual(listing.headers.get("access-control-allow-origin"), origin)
+        v2 = self.v2_client(HZ)
+        out = v2.list_buckets(oss.ListBucketsRequest())
+        self.assertIn("sdk-src", [b.name for b in out.buckets])
+
+    def test_transfer_type_the_location_answer_forbids_is_refused(self):
+        b = self.oss2_bucket("sdk-src", "v4")
+        loc = b.get_bucket_replication_location()
+        self.assertIn(("oss-us-west-1", "oss_acc"),
+                      [(c.location, c.transfer_type) for c in loc.location_transfer_type_list])
+        for transfer in (None, "internal"):
+            e = self.assert_oss2_error("InvalidArgument", b.put_bucket_replication, oss2.models.ReplicationRule(
+                rule_id="refused", target_bucket_name="sdk-us", target_bucket_location="oss-us-west-1",
+                target_transfer_type=transfer))
+            self.assertEqual(e.details.get("ArgumentName"), "TransferType")
+        v2 = self.v2_client(HZ)
+        err = self.assert_v2_error("InvalidArgument", v2.put_bucket_replication, oss.PutBucketReplicationRequest(
+            bucket="sdk-src", replication_configuration=oss.ReplicationConfiguration(rules=[oss.ReplicationRule(
+                destination=oss.ReplicationDestination(bucket="sdk-us", location="oss-us-west-1",
+                                                       transfer_type="internal"))])))
+        self.assertIn("allows only oss_acc", err.message)
 
 
 if __name__ == "__main__":
