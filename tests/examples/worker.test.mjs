@@ -71,7 +71,7 @@ const worker :Workerd.Worker = (
   const locations = await (await fetch(`${base}/locations`)).json();
   assert.ok(locations.locations.includes('oss-cn-beijing'), JSON.stringify(locations));
 
-  const created = await fetch(`${base}/rules`, { method: 'POST', body: JSON.stringify({ destination: { bucket: 'dst-hongkong', location: 'oss-cn-hongkong' }, prefixes: ['w/'] }) });
+  const created = await fetch(`${base}/rules`, { method: 'POST', body: JSON.stringify({ destination: { bucket: 'dst-hongkong', location: 'oss-cn-hongkong', transferType: 'oss_acc' }, prefixes: ['w/'] }) });
   assert.equal(created.status, 201);
   const { ruleId } = await created.json();
   const rules = await (await fetch(`${base}/rules`)).json();

@@ -33,7 +33,7 @@ test('no acknowledged rule is lost to kill -9', async (t) => {
   const c1 = new ReplicationClient(opts(first.endpoint));
   const acked = [];
   for (let i = 0; i < regions.length; i++) {
-    acked.push((await c1.putBucketReplication({ destination: { bucket: `durable-dst-${i}`, location: regions[i] }, prefixes: [`p${i}/`] })).ruleId);
+    acked.push((await c1.putBucketReplication({ destination: { bucket: `durable-dst-${i}`, location: regions[i], transferType: 'oss_acc' }, prefixes: [`p${i}/`] })).ruleId);
   }
   first.proc.kill('SIGKILL'); // right after the last acknowledgement
   await new Promise((r) => first.proc.once('exit', r));
