@@ -21,13 +21,20 @@
 //! `DIFFERENTIAL_CASES=path` checks a freshly generated file (`make test` does);
 //! without it, the committed snapshot tests/vectors/differential.json.
 //! `OUR_BODIES_OUT=path` writes our Put bodies for tests/refgen/check_bodies.py.
+//!
+//! `UserTaggings` (tag filters) is modelled by neither reference SDK, so it has no
+//! SDK vector: every Put case is also built with a tag filter derived from the case,
+//! and that body must be the SDK-checked body plus exactly the `<UserTaggings>`
+//! element written as in oss-wire.md (a direct child of `<Rule>`). Those bodies go to
+//! check_bodies.py too, where oss2 reads the other fields and Python's ElementTree
+//! reads the tags back.
 
 use std::collections::BTreeMap;
 
 use oss_replication::replication::{
-    Destination, OssRequest, ReplicationRule, delete_bucket_replication, get_bucket_replication,
-    get_bucket_replication_location, get_bucket_replication_progress, put_bucket_replication,
-    put_bucket_rtc,
+    Destination, OssRequest, ReplicationRule, Tag, UserTaggings, delete_bucket_replication,
+    get_bucket_replication, get_bucket_replication_location, get_bucket_replication_progress,
+    put_bucket_replication, put_bucket_rtc,
 };
 use oss_replication::{
     Credentials, RequestParts, SignatureVersion, SigningParams, SigningTime, sign,
@@ -304,6 +311,92 @@ fn check_builder(c: &Case, ours: &OssRequest) -> Result<(), String> {
     Ok(())
 }
 
+/// A tag filter derived from the case ID (FNV-1a seeded xorshift): 1..=10 tags with
+/// unique keys over the characters OSS allows in tags, AND or OR.
+fn tag_filter_for(id: &str) -> UserTaggings {
+    let mut x = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    }) | 1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    const CHARS: &[char] = &[
+        'a', 'z', 'A', 'Z', '0', '9', ' ', '+', '-', '=', '.', '_', ':', '/', 'é', '中', '文', 'Ω',
+    ];
+    let mut text = |min: u64, max: u64| -> String {
+        let n = min + next() % (max - min + 1);
+        (0..n)
+            .map(|_| CHARS[(next() % CHARS.len() as u64) as usize])
+            .collect()
+    };
+    let count = 1 + (id.len() as u64 * 7 + 3) % 10;
+    let mut tags: Vec<Tag> = Vec::new();
+    while (tags.len() as u64) < count {
+        let key = text(1, 24);
+        if tags.iter().all(|t| t.key != key) {
+            let value = text(0, 24);
+            tags.push(Tag { key, value });
+        }
+    }
+    UserTaggings {
+        filter_type: if count % 2 == 0 { "AND" } else { "OR" }.into(),
+        tags,
+    }
+}
+
+/// The `<UserTaggings>` element as oss-wire.md writes it (tag characters need no escaping).
+fn wire_user_taggings(t: &UserTaggings) -> String {
+    let mut out = format!("<UserTaggings><FilterType>{}</FilterType>", t.filter_type);
+    for tag in &t.tags {
+        out.push_str(&format!(
+            "<UserTagging><Key>{}</Key><Value>{}</Value></UserTagging>",
+            tag.key, tag.value
+        ));
+    }
+    out + "</UserTaggings>"
+}
+
+/// Our body with a tag filter is the SDK-checked body plus exactly the wire-format element,
+/// a direct child of `<Rule>`.
+fn check_user_taggings(c: &Case, plain: &OssRequest) -> Result<(Value, String), String> {
+    let mut rule = rule_from_input(&c.input["rule"]);
+    let filter = tag_filter_for(&c.id);
+    rule.user_taggings = Some(filter.clone());
+    let tagged = put_bucket_replication(&c.bucket, &rule)
+        .map_err(|e| format!("a valid tag filter was rejected: {e}"))?
+        .body
+        .unwrap_or_default();
+    let element = wire_user_taggings(&filter);
+    if tagged.matches(&element).count() != 1 {
+        return Err(format!(
+            "body lacks the wire-format element {element}\n ours: {tagged}"
+        ));
+    }
+    let without = tagged.replacen(&element, "", 1);
+    if Some(&without) != plain.body.as_ref() {
+        return Err(format!(
+            "body with UserTaggings, element removed, differs from the body without\n with:    {tagged}\n without: {:?}",
+            plain.body
+        ));
+    }
+    let tree = normalized_xml(&tagged);
+    let rule_node = tree.children.first().and_then(|root| root.children.first());
+    if !rule_node
+        .is_some_and(|r| r.name == "Rule" && r.children.iter().any(|ch| ch.name == "UserTaggings"))
+    {
+        return Err("<UserTaggings> is not a child of <Rule>".into());
+    }
+    let mut input = c.input["rule"].clone();
+    input["userTaggings"] = serde_json::json!({
+        "filterType": filter.filter_type,
+        "tags": filter.tags.iter().map(|t| serde_json::json!({"key": t.key, "value": t.value})).collect::<Vec<_>>(),
+    });
+    Ok((input, tagged))
+}
+
 /// oss2 GETs carry exactly our headers in V4 and in V1 with x-oss-date: our whole
 /// pipeline (builder + signer + clock) must give oss2's Authorization.
 fn check_end_to_end(
@@ -355,6 +448,7 @@ fn matches_the_reference_sdks() {
     let mut counts: BTreeMap<(String, String, String), usize> = BTreeMap::new();
     let mut end_to_end = 0;
     let mut bodies = Vec::new();
+    let mut tagged = 0;
     for c in file.cases.iter().chain(&file.fixed) {
         let version = if c.mode == "v4" {
             SignatureVersion::V4
@@ -379,15 +473,23 @@ fn matches_the_reference_sdks() {
         if c.op == "put_replication" {
             bodies
                 .push(serde_json::json!({"id": c.id, "input": c.input["rule"], "body": ours.body}));
+            match check_user_taggings(c, &ours) {
+                Ok((input, body)) => {
+                    tagged += 1;
+                    bodies.push(serde_json::json!({"id": format!("{}+tags", c.id), "input": input, "body": body}));
+                }
+                Err(e) => failures.push(format!("case {} UserTaggings: {e}", c.id)),
+            }
         }
     }
     if let Ok(out) = std::env::var("OUR_BODIES_OUT") {
         std::fs::write(out, serde_json::to_string(&bodies).unwrap()).unwrap();
     }
     println!(
-        "{} cases from {path}; {end_to_end} also end to end",
+        "{} cases from {path}; {end_to_end} also end to end; {tagged} Put bodies also with UserTaggings",
         file.cases.len() + file.fixed.len()
     );
+    assert!(tagged > 0, "no Put case was checked with UserTaggings");
     for ((sdk, mode, op), n) in &counts {
         println!("  {sdk:7} {mode:12} {op:20} {n}");
     }
