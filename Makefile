@@ -87,7 +87,7 @@ test-e2e: setup setup-apt build $(EMULATOR)
 test-size: build
 	node bench/size-budget.mjs
 
-FUZZ_TARGETS := parse_responses endpoint v4_canonical rule_validation
+FUZZ_TARGETS := parse_responses endpoint v4_canonical rule_validation xml_differential
 FUZZ_SECONDS ?= 120
 
 setup-nightly:

@@ -1,4 +1,4 @@
-//! A small XML layer over quick-xml: a bounded element tree for reading
+//! A small XML layer: a bounded element tree for reading
 //! responses, a writer for request bodies, and OSS `<Error>` bodies. Public so a
 //! server (the emulator) reads and writes OSS XML the same way the client does.
 //!
@@ -9,10 +9,11 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
-
 use crate::error::Error;
+
+mod tokens;
+
+use tokens::{Token, Tokenizer, unescape};
 
 /// Deepest nesting accepted; OSS answers are 5 levels deep.
 const MAX_DEPTH: usize = 32;
@@ -30,14 +31,6 @@ pub struct Node<'a> {
     pub text: Cow<'a, str>,
     /// Child elements, in document order.
     pub children: Vec<Node<'a>>,
-}
-
-/// `part` as a slice of `body` with `body`'s lifetime, when it points into `body`
-/// (quick-xml's slice reader hands out such slices, but only with a shorter lifetime).
-fn borrow_from<'a>(body: &'a [u8], part: &[u8]) -> Option<&'a [u8]> {
-    let offset = (part.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    let same = body.get(offset..offset.checked_add(part.len())?)?;
-    (same.as_ptr() == part.as_ptr()).then_some(same)
 }
 
 impl<'a> Node<'a> {
@@ -74,7 +67,7 @@ impl<'a> Node<'a> {
 }
 
 /// A short, printable excerpt of a body for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
+pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
     let flat: String = text
         .chars()
@@ -114,35 +107,33 @@ pub fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a
         Some(b'<') => {}
         _ => return Err(describe_non_xml(body, expected_root)),
     }
-    let malformed = |pos: u64, what: &dyn std::fmt::Display| {
+    let malformed = |pos: usize, what: &dyn std::fmt::Display| {
         Error::parse(format!(
             "malformed XML in <{expected_root}> response at byte {pos}: {what}"
         ))
     };
-    let mut reader = Reader::from_reader(body);
-    reader.config_mut().check_end_names = true;
+    let mut tokens = Tokenizer::new(body);
     let mut stack: Vec<Node<'a>> = Vec::new();
+    // The qualified names of the open elements: an end tag must repeat its start's exactly.
+    let mut open: Vec<&'a [u8]> = Vec::new();
     let mut root: Option<Node<'a>> = None;
     let mut elements = 0usize;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| malformed(reader.error_position(), &describe(&e)))?;
-        match event {
-            Event::Start(ref e) | Event::Empty(ref e) => {
-                let local = e.local_name();
-                let bytes = local.as_ref();
-                let not_utf8 =
-                    |_| malformed(reader.buffer_position(), &"element name is not UTF-8");
-                let name = match borrow_from(body, bytes) {
-                    Some(b) => Cow::Borrowed(std::str::from_utf8(b).map_err(not_utf8)?),
-                    None => Cow::Owned(std::str::from_utf8(bytes).map_err(not_utf8)?.to_owned()),
+        let token = tokens.next_token().map_err(|e| malformed(e.at, &e.what))?;
+        // Past the token: after its `>`, or at the `<` ending a text.
+        let pos = tokens.position();
+        match token {
+            None => break,
+            Some(Token::Start { name: qname, empty }) => {
+                // The local name: any namespace prefix dropped.
+                let local = match qname.iter().position(|&b| b == b':') {
+                    Some(colon) => &qname[colon + 1..],
+                    None => qname,
                 };
+                let name = std::str::from_utf8(local)
+                    .map_err(|_| malformed(pos, &"element name is not UTF-8"))?;
                 if root.is_some() {
-                    return Err(malformed(
-                        reader.buffer_position(),
-                        &"content after the root element",
-                    ));
+                    return Err(malformed(pos, &"content after the root element"));
                 }
                 if stack.is_empty() && name != expected_root {
                     if name.eq_ignore_ascii_case("html") {
@@ -154,71 +145,72 @@ pub fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a
                 }
                 elements += 1;
                 if elements > MAX_ELEMENTS {
-                    return Err(malformed(
-                        reader.buffer_position(),
-                        &"more than 200,000 elements",
-                    ));
+                    return Err(malformed(pos, &"more than 200,000 elements"));
                 }
                 if stack.len() >= MAX_DEPTH {
-                    return Err(malformed(
-                        reader.buffer_position(),
-                        &"elements nested too deeply",
-                    ));
+                    return Err(malformed(pos, &"elements nested too deeply"));
                 }
                 let node = Node {
-                    name,
+                    name: Cow::Borrowed(name),
                     ..Node::default()
                 };
-                if matches!(event, Event::Empty(_)) {
+                if empty {
                     attach(&mut stack, &mut root, node);
                 } else {
                     stack.push(node);
+                    open.push(qname);
                 }
             }
-            Event::End(_) => {
+            Some(Token::End(name)) => {
+                // Names in messages as text, or empty when they are not UTF-8.
+                let text = |b: &[u8]| std::str::from_utf8(b).unwrap_or_default().to_owned();
+                let at = tokens.token_start();
+                match open.pop() {
+                    None => {
+                        let what = format!("</{}> closes nothing", text(name));
+                        return Err(malformed(at, &what));
+                    }
+                    Some(expected) if expected != name => {
+                        let what = format!("</{}> closes <{}>", text(name), text(expected));
+                        return Err(malformed(at, &what));
+                    }
+                    Some(_) => {}
+                }
                 let node = stack
                     .pop()
-                    .ok_or_else(|| malformed(reader.buffer_position(), &"unexpected end tag"))?;
+                    .ok_or_else(|| malformed(pos, &"unexpected end tag"))?;
                 attach(&mut stack, &mut root, node);
             }
-            Event::Text(t) => {
-                let text = t
-                    .unescape()
-                    .map_err(|e| malformed(reader.buffer_position(), &describe(&e)))?;
+            Some(Token::Text(raw)) => {
+                let raw = std::str::from_utf8(raw)
+                    .map_err(|_| malformed(pos, &"text is not valid UTF-8"))?;
+                let text = unescape(raw).map_err(|what| malformed(pos, &what))?;
                 match stack.last_mut() {
                     Some(top) if top.text.is_empty() => top.text = text,
                     Some(top) => top.text.to_mut().push_str(&text),
                     None if text.trim().is_empty() => {}
                     None => {
-                        return Err(malformed(
-                            reader.buffer_position(),
-                            &"text outside the root element",
-                        ));
+                        return Err(malformed(pos, &"text outside the root element"));
                     }
                 }
             }
-            Event::CData(c) => {
-                let text = std::str::from_utf8(&c)
-                    .map_err(|_| malformed(reader.buffer_position(), &"CDATA is not UTF-8"))?;
+            Some(Token::CData(c)) => {
+                let text =
+                    std::str::from_utf8(c).map_err(|_| malformed(pos, &"CDATA is not UTF-8"))?;
                 if let Some(top) = stack.last_mut() {
                     top.text.to_mut().push_str(text);
                 }
             }
-            Event::DocType(d) => {
-                if String::from_utf8_lossy(&d)
+            Some(Token::DocType(d)) => {
+                if String::from_utf8_lossy(d)
                     .trim()
                     .eq_ignore_ascii_case("html")
                 {
                     return Err(html_error(expected_root, body));
                 }
                 // A DOCTYPE can declare entities (billion laughs, external files): OSS never sends one.
-                return Err(malformed(
-                    reader.buffer_position(),
-                    &"DOCTYPE declarations are not accepted",
-                ));
+                return Err(malformed(pos, &"DOCTYPE declarations are not accepted"));
             }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
         }
     }
     if let Some(open) = stack.last() {
@@ -228,34 +220,6 @@ pub fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a
         )));
     }
     root.ok_or_else(|| describe_non_xml(body, expected_root))
-}
-
-/// quick-xml's error as text, in our own words: its `Display` impls pull in
-/// `char` debug escaping and `std::io::Error` descriptions (~12 KB of wasm), and a
-/// slice reader never fails on I/O.
-fn describe(e: &quick_xml::Error) -> String {
-    use quick_xml::Error as E;
-    use quick_xml::errors::{IllFormedError as I, SyntaxError as S};
-    use quick_xml::escape::EscapeError as X;
-    match e {
-        E::Syntax(S::UnclosedTag) => "a tag is not closed".to_owned(),
-        E::Syntax(S::UnclosedComment) => "a comment is not closed".to_owned(),
-        E::Syntax(S::UnclosedCData) => "a CDATA section is not closed".to_owned(),
-        E::Syntax(S::UnclosedDoctype) => "a DOCTYPE is not closed".to_owned(),
-        E::Syntax(S::UnclosedPIOrXmlDecl) => "a processing instruction is not closed".to_owned(),
-        E::Syntax(_) => "unknown markup after '<!'".to_owned(),
-        E::IllFormed(I::MismatchedEndTag { expected, found }) => {
-            format!("</{found}> closes <{expected}>")
-        }
-        E::IllFormed(I::UnmatchedEndTag(name)) => format!("</{name}> closes nothing"),
-        E::IllFormed(I::MissingEndTag(name)) => format!("<{name}> is not closed"),
-        E::IllFormed(_) => "ill-formed markup".to_owned(),
-        E::Escape(X::UnrecognizedEntity(_, name)) => format!("unknown entity &{name};"),
-        E::Escape(X::UnterminatedEntity(_)) => "an entity is not terminated by ';'".to_owned(),
-        E::Escape(_) => "an invalid character reference".to_owned(),
-        E::Encoding(_) => "text is not valid UTF-8".to_owned(),
-        _ => "unreadable XML".to_owned(),
-    }
 }
 
 fn attach<'a>(stack: &mut [Node<'a>], root: &mut Option<Node<'a>>, node: Node<'a>) {
