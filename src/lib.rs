@@ -21,6 +21,7 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod policies;
 pub mod redact;
 pub mod replication;
 pub mod retry;

@@ -6,10 +6,12 @@ mod client;
 mod convert;
 mod error;
 mod fetch;
+mod policies;
 mod sign_request;
 
 pub use client::ReplicationClient;
 pub use error::set_oss_error_class;
+pub use policies::replication_policies;
 pub use sign_request::sign_request;
 
 /// Pages (64 KiB) of wasm linear memory in use: a diagnostic for leak checks

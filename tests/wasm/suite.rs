@@ -278,3 +278,32 @@ async fn oversized_answers_fail_cleanly() {
     assert_eq!(text(&e, "code"), "ResponseTooLarge");
     ok(client(&[]).get_bucket_replication_location()).await;
 }
+
+#[wasm_bindgen_test]
+fn replication_policies_are_plain_objects() {
+    let input = obj(&[
+        ("sourceBucket", SOURCE.into()),
+        ("destinationBucket", "dst-beijing".into()),
+        ("rule", obj(&[
+            ("destination", obj(&[("bucket", "dst-beijing".into()), ("location", "oss-cn-beijing".into())])),
+            ("syncRole", "oss-replication".into()),
+            ("sseKmsEncryptedObjects", true.into()),
+            ("replicaKmsKeyId", "key-1".into()),
+        ])),
+        ("sourceAccountId", "1111".into()),
+        ("destinationAccountId", "2222".into()),
+    ]);
+    let p = oss_replication::js::replication_policies(input).unwrap_or_else(|e| panic!("{}", text(&e, "message")));
+    assert_eq!(text(&p, "operatorPolicy.Version"), "1");
+    assert_eq!(text(&p, "operatorPolicy.Statement.0.Action.0"), "oss:PutBucketReplication");
+    assert_eq!(text(&p, "roleTrustPolicy.Statement.0.Principal.Service.0"), "oss.aliyuncs.com");
+    assert_eq!(text(&p, "rolePermissionPolicy.Statement.1.Resource.0"), "acs:oss:*:2222:dst-beijing");
+    assert_eq!(text(&p, "rolePermissionPolicy.Statement.3.Resource.0"), "acs:kms:cn-beijing:2222:key/key-1");
+    assert_eq!(text(&p, "destinationBucketPolicy.Statement.0.Principal.0"), "arn:sts::1111:assumed-role/oss-replication/*");
+    assert_eq!(text(&p, "cors.exposeHeaders.2"), "x-oss-replication-rule-id");
+    assert_eq!(text(&p, "roleName"), "oss-replication");
+    let bad = oss_replication::js::replication_policies(obj(&[("sourceBucket", SOURCE.into()), ("destinationBucket", "dst-beijing".into()), ("rule", JsValue::NULL)])).unwrap_err();
+    assert_eq!(text(&bad, "message"), "rule is required");
+    let typo = oss_replication::js::replication_policies(obj(&[("sourceBucket", SOURCE.into()), ("destinationBuckets", "x".into())])).unwrap_err();
+    assert!(text(&typo, "message").starts_with("input.destinationBucket is required"), "{}", text(&typo, "message"));
+}
