@@ -14,7 +14,7 @@ NIGHTLY := nightly-2026-05-20
 SEED ?= $(shell date +%s)
 
 .PHONY: setup-nightly
-.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
+.PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-toolchains test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
 
 help:
 	@echo "make setup   install everything (idempotent)"
@@ -49,7 +49,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz
+test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-toolchains test-e2e test-size test-fuzz
 
 EMULATOR := target/debug/oss-emulator
 WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication
@@ -74,6 +74,13 @@ test-reliability: build $(EMULATOR)
 test-runtimes: setup-node build $(EMULATOR)
 	scripts/with-emulator.sh bash -c 'node_modules/.bin/deno run --allow-read --allow-net=127.0.0.1 --allow-env tests/runtimes/smoke.mjs && \
 	  node_modules/.bin/bun tests/runtimes/smoke.mjs'
+
+# The packed tarball (npm pack pkg) installed into fresh projects, one per consumer toolchain
+# (Vite 8/6, webpack, esbuild, Rollup, bun build, Jest, Vitest, TypeScript 5.9/7, wrangler, Deno,
+# Bun, Node), pages in headless Chromium, all six methods against the emulator; publint and attw.
+# Tool versions: tests/toolchains/package-lock.json. Prints a table with each bundle's gzip size.
+test-toolchains: setup setup-apt build $(EMULATOR)
+	scripts/with-emulator.sh node tests/toolchains/run.mjs
 
 # oss-emulator: Rust integration tests and the official Python SDKs (oss2, alibabacloud-oss-v2) as clients.
 test-emulator: setup-python

@@ -25,6 +25,7 @@ mkdir -p "$P/node" "$P/web" "$OUT"
 wasm-bindgen --keep-debug --target nodejs --no-typescript --out-dir "$P/node" "$WASM"
 wasm-bindgen --keep-debug --target web --no-typescript --out-dir "$P/web" "$WASM"
 for d in node web; do node_modules/.bin/wasm-opt -Oz -g "$P/$d/oss_replication_bg.wasm" -o "$P/$d/oss_replication_bg.wasm"; done
+node scripts/build-pkg.mjs "$P" >&2 # the Node entry embeds the wasm (see scripts/build-pkg.mjs)
 cp pkg/node/index.cjs pkg/node/index.mjs pkg/node/package.json "$P/node/"
 
 {

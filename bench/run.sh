@@ -18,7 +18,7 @@ PY=.venv/bin/python
 log() { echo "bench: $*" >&2; }
 
 # --- prerequisites
-for f in pkg/node/index.mjs pkg/node/oss_replication_bg.wasm pkg/web/index.js pkg/web/oss_replication_bg.wasm; do
+for f in pkg/node/index.mjs pkg/node/wasm.cjs pkg/web/index.js pkg/web/oss_replication_bg.wasm; do
   [ -f "$f" ] || { log "$f is missing: run \`make build\` first"; exit 1; }
 done
 [ -x "$PY" ] && "$PY" -c 'import oss2' 2>/dev/null || { log "no oss2 in $PY: run \`make setup-python\`"; exit 1; }
@@ -50,7 +50,7 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   cp -r pkg "$OUT/pkg"
   if node -e 'const fs = require("fs"); for (const f of process.argv.slice(1))
       if (!WebAssembly.validate(fs.readFileSync(f))) process.exit(1)' \
-      "$OUT/pkg/node/oss_replication_bg.wasm" "$OUT/pkg/web/oss_replication_bg.wasm"; then
+      "$OUT/pkg/web/oss_replication_bg.wasm"; then
     break
   fi
   [ "$attempt" = 10 ] && { log "pkg/ has an invalid wasm (a build in progress?)"; exit 1; }

@@ -115,8 +115,8 @@ export interface ReplicationClientOptions {
   retryMax?: number | undefined;
   /** Largest accepted response body; default 4 MiB. */
   maxResponseBytes?: number | undefined;
-  /** Custom fetch (tests, proxies); default: the global `fetch`. */
-  fetch?: typeof fetch | undefined;
+  /** Custom fetch (tests, proxies, another realm's fetch); default: the global `fetch`. */
+  fetch?: FetchLike | undefined;
 }
 
 export interface WithRequestId {
@@ -221,16 +221,33 @@ export class OssError extends Error {
   retryable: boolean;
 }
 
+// Platform types without requiring the DOM lib: a Node-only project (lib es2022 + @types/node)
+// type-checks these declarations too. Each resolves to the platform's type where it exists.
+type GlobalInstance<K extends string> = typeof globalThis extends { [P in K]: { prototype: infer T } } ? T : never;
+/** `WebAssembly.Module` where the platform declares it. */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : object;
+/** The wasm's bytes. */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/** What the client reads from a fetch answer (a `Response`, or any object shaped like one). */
+export interface ResponseLike {
+  status: number;
+  headers: { get(name: string): string | null };
+  arrayBuffer(): PromiseLike<ArrayBuffer>;
+}
+/** A `fetch` implementation: the global one, undici's, another realm's, or a test double. */
+export type FetchLike = (input: string, init?: any) => PromiseLike<ResponseLike>;
+
 /** What to compile: the wasm as a URL, a fetch `Response`, bytes, or an already compiled module. */
-export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+export type InitInput = string | GlobalInstance<'URL'> | GlobalInstance<'Request'> | GlobalInstance<'Response'> | WasmBytes | WasmModule;
 
 /**
  * Optional: the wasm is loaded on first use. Loads it now, from `module_or_path` when given
  * (code written against 0.1, or to fetch it from your own URL).
  */
 export default function init(input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<unknown>;
-/** Optional: instantiates now from a compiled `WebAssembly.Module` or the wasm's bytes. */
-export function initSync(input?: { module: WebAssembly.Module | BufferSource }): unknown;
+/** Optional: instantiates now from a compiled `WebAssembly.Module` or the wasm's bytes (Workers: `import wasmModule from 'oss-replication/oss_replication_bg.wasm'`). */
+export function initSync(input?: { module: WasmModule | WasmBytes }): unknown;
 
 declare global {
   interface SymbolConstructor {

@@ -2,7 +2,7 @@
 # Runs a command beside a fresh in-memory oss-emulator on a free loopback port.
 # Exports OSS_TEST_ENDPOINT, OSS_TEST_AK and OSS_TEST_SK for the command.
 # Buckets: one source per test layer (src-node, src-browser, src-worker, src-cli,
-# src-page, src-rel, src-load) so layers never see each other's rules, and destinations in other regions.
+# src-page, src-rel, src-load, src-tool) so layers never see each other's rules, and destinations in other regions.
 set -euo pipefail
 bin=${OSS_EMULATOR_BIN:-target/debug/oss-emulator}
 export OSS_TEST_AK=LTAI5tTestAccessKeyId OSS_TEST_SK=TestAccessKeySecret0123456789
@@ -11,7 +11,7 @@ log=$(mktemp)
   --status-delay-ms 300 --sts-lifetime 900 \
   --bucket src-node:oss-cn-hangzhou --bucket src-browser:oss-cn-hangzhou --bucket src-worker:oss-cn-hangzhou \
   --bucket src-cli:oss-cn-hangzhou --bucket src-page:oss-cn-hangzhou --bucket src-rel:oss-cn-hangzhou \
-  --bucket src-load:oss-cn-hangzhou \
+  --bucket src-load:oss-cn-hangzhou --bucket src-tool:oss-cn-hangzhou \
   --bucket dst-beijing:oss-cn-beijing --bucket dst-shanghai:oss-cn-shanghai --bucket dst-hongkong:oss-cn-hongkong \
   >"$log" 2>&1 &
 pid=$!

@@ -1,7 +1,7 @@
-// The entry with the wasm as a separate, cacheable file (oss_replication_bg.wasm next to this
-// module). Bundlers that emit `new URL('…', import.meta.url)` assets (webpack, Vite builds) or
-// no bundler at all (import maps). `await init()` first; `import 'oss-replication'` picks an
-// entry that needs no init for each toolchain (see package.json "exports").
+// `oss-replication/web`: the wasm as a separate, cacheable file (oss_replication_bg.wasm next to
+// this module, compiled while it streams), for bundlers that emit `new URL('…', import.meta.url)`
+// assets (webpack, Vite builds) and for pages without a bundler (import maps).
+// `await init()` first. The package's main entry needs no init and works everywhere.
 import { api } from './facade.js';
 
 const a = api({ url: () => new URL('./oss_replication_bg.wasm', import.meta.url) });

@@ -35,6 +35,17 @@ async function main(): Promise<void> {
   const { ruleId, requestId } = await client.putBucketReplication(rule);
   const rules: ReplicationRule[] = (await client.getBucketReplication()).rules;
   const statuses: (string | undefined)[] = rules.map((r) => r.status);
+  // A rule read back is valid Put input as it is (the runtime accepts it; issue 11 item 10).
+  for (const r of rules) await client.putBucketReplication(r);
+  const again: ReplicationRuleInput = { ...rules[0]!, prefixes: ['more/'], userTaggings: { filterType: 'AND', tags: [{ key: 'k', value: 'v' }] } };
+  validateRule(again);
+  // exactOptionalPropertyTypes: an optional field may be given as undefined (process.env style).
+  const maybe: string | undefined = undefined;
+  new ReplicationClient({ bucket: 'b', region: 'cn-hangzhou', accessKeyId: maybe, accessKeySecret: maybe, stsToken: maybe }).free();
+  {
+    using disposable = new ReplicationClient({ bucket: 'b', region: 'cn-hangzhou' });
+    void disposable.bucket;
+  }
   const loc = await client.getBucketReplicationLocation();
   const accTargets: string[] = loc.transferTypeConstraints.filter((c) => c.transferTypes.includes('oss_acc')).map((c) => c.location);
   const progress = await client.getBucketReplicationProgress(ruleId);
