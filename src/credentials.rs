@@ -130,7 +130,7 @@ impl Credentials {
     /// Whether these credentials expire within `margin_secs` of `now`.
     pub fn expires_within(&self, now: SigningTime, margin_secs: i64) -> bool {
         self.expiration
-            .is_some_and(|exp| exp.epoch_secs() - now.epoch_secs() <= margin_secs)
+            .is_some_and(|exp| exp.epoch_secs().saturating_sub(now.epoch_secs()) <= margin_secs)
     }
 }
 

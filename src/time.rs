@@ -16,15 +16,30 @@ const MONTH_NAMES: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// 0000-01-01T00:00:00Z: the earliest instant (years have four digits).
+const MIN_SECS: i64 = -62_167_219_200;
+/// 9999-12-31T23:59:59Z: the latest instant.
+const MAX_SECS: i64 = 253_402_300_799;
+
 impl SigningTime {
-    /// From whole seconds since the Unix epoch.
+    /// From whole seconds since the Unix epoch, saturating at years 0000 and
+    /// 9999 so absurd inputs (a server's `ServerTime`, an `expiration`) can
+    /// never overflow date arithmetic.
     pub const fn from_epoch_secs(secs: i64) -> Self {
-        SigningTime(secs)
+        SigningTime(if secs < MIN_SECS {
+            MIN_SECS
+        } else if secs > MAX_SECS {
+            MAX_SECS
+        } else {
+            secs
+        })
     }
 
-    /// From milliseconds since the Unix epoch (JavaScript's `Date.now()`); rounds down.
+    /// From milliseconds since the Unix epoch (JavaScript's `Date.now()`); rounds
+    /// down and saturates like [`SigningTime::from_epoch_secs`] (NaN is the epoch).
     pub fn from_epoch_millis(millis: f64) -> Self {
-        SigningTime((millis / 1000.0).floor() as i64)
+        // `as` saturates (and maps NaN to 0); the clamp does the rest.
+        Self::from_epoch_secs((millis / 1000.0).floor() as i64)
     }
 
     /// Seconds since the Unix epoch.
@@ -34,7 +49,7 @@ impl SigningTime {
 
     /// This time shifted by `secs` seconds (negative moves back).
     pub const fn add_secs(self, secs: i64) -> Self {
-        SigningTime(self.0.saturating_add(secs))
+        Self::from_epoch_secs(self.0.saturating_add(secs))
     }
 
     fn parts(self) -> Parts {
@@ -146,7 +161,13 @@ impl SigningTime {
     }
 
     fn from_civil(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<Self> {
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        if !(0..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || h > 23
+            || m > 59
+            || s > 60
+        {
             return None;
         }
         let days = days_from_civil(year, month, day);
@@ -262,5 +283,55 @@ mod tests {
     fn millis_round_down() {
         assert_eq!(SigningTime::from_epoch_millis(1_713_340_800_999.0), T);
         assert_eq!(T.add_secs(-1).epoch_secs(), 1_713_340_799);
+    }
+
+    #[test]
+    fn absurd_times_saturate_instead_of_overflowing() {
+        // Years beyond 0000..=9999 are not times OSS sends: not parsed.
+        for text in [
+            "99999999999999999-01-01T00:00:00Z",
+            "-99999999999999999-01-01T00:00:00Z",
+            "10000-01-01T00:00:00Z",
+        ] {
+            assert_eq!(SigningTime::parse_iso8601(text), None, "{text}");
+        }
+        assert_eq!(
+            SigningTime::parse_rfc1123("Wed, 17 Apr 99999999999999999 08:00:00 GMT"),
+            None
+        );
+        // Instants saturate at the ends of that range; arithmetic cannot overflow.
+        let last = "99991231T235959Z";
+        let first = "00000101T000000Z";
+        for (millis, want) in [
+            (f64::MAX, last),
+            (f64::INFINITY, last),
+            (1e300, last),
+            (-1e300, first),
+            (f64::NEG_INFINITY, first),
+        ] {
+            assert_eq!(
+                SigningTime::from_epoch_millis(millis).to_iso8601_basic(),
+                want
+            );
+        }
+        assert_eq!(SigningTime::from_epoch_millis(f64::NAN).epoch_secs(), 0);
+        assert_eq!(
+            SigningTime::from_epoch_secs(i64::MAX).to_iso8601_basic(),
+            last
+        );
+        assert_eq!(
+            SigningTime::from_epoch_secs(i64::MIN).to_iso8601_basic(),
+            first
+        );
+        assert_eq!(
+            SigningTime::from_epoch_secs(i64::MAX)
+                .add_secs(i64::MAX)
+                .to_iso8601_basic(),
+            last
+        );
+        let far = crate::Credentials::new("a", "s", None)
+            .unwrap()
+            .with_expiration(Some(SigningTime::from_epoch_secs(i64::MIN)));
+        assert!(far.expires_within(SigningTime::from_epoch_secs(i64::MAX), i64::MAX));
     }
 }

@@ -830,3 +830,34 @@ fn a_dropped_refresh_fails_its_waiters_and_does_not_wedge_later_calls() {
         "a fresh refresh after the dropped one"
     );
 }
+
+#[test]
+fn absurd_server_times_and_expirations_neither_panic_nor_wrap() {
+    // A ServerTime far outside any calendar: not a time, so the skew error stands.
+    let s = Script::new(vec![oss_error(
+        403,
+        "RequestTimeTooSkewed",
+        "<ServerTime>99999999999999999-01-01T00:00:00.000Z</ServerTime>",
+    )]);
+    let e = block_on(client(&s).get_bucket_replication_location()).unwrap_err();
+    assert_eq!(e.code(), "RequestTimeTooSkewed");
+    // The latest representable ServerTime: the offset is applied, dates saturate.
+    let s = Script::new(vec![
+        oss_error(
+            403,
+            "RequestTimeTooSkewed",
+            "<ServerTime>9999-12-31T23:59:59.000Z</ServerTime>",
+        ),
+        ok("<ReplicationLocation/>"),
+    ]);
+    block_on(client(&s).get_bucket_replication_location()).unwrap();
+    assert_eq!(header(&s.sent.borrow()[1], "x-oss-date"), Some("99991231T235959Z"));
+    // Expirations at the ends of time: never refreshed early, or always.
+    for (exp, refreshes) in [(i64::MAX, 1), (i64::MIN, 2)] {
+        let s = Script::new(vec![ok("<ReplicationLocation/>"), ok("<ReplicationLocation/>")]);
+        let c = refreshing(&s, Some(exp));
+        block_on(c.get_bucket_replication_location()).unwrap();
+        block_on(c.get_bucket_replication_location()).unwrap();
+        assert_eq!(s.refreshes.get(), refreshes, "expiration {exp}");
+    }
+}

@@ -81,16 +81,10 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
         },
     )
     .map_err(|e| e.context("options.endpoint"))?;
-    let version = match o.string("signatureVersion")?.as_deref() {
-        None | Some("v4") => SignatureVersion::V4,
-        Some("v1") => SignatureVersion::V1,
-        Some(other) => {
-            return Err(Error::invalid(format!(
-                "options.signatureVersion \"{}\" must be 'v4' or 'v1'",
-                crate::endpoint::printable(other)
-            )));
-        }
-    };
+    let version = SignatureVersion::from_option(
+        o.string("signatureVersion")?.as_deref(),
+        "options.signatureVersion",
+    )?;
     let refresh = function(&o, "refreshSTSToken")?;
     let id = o.string("accessKeyId")?;
     let secret = o.string("accessKeySecret")?;

@@ -172,12 +172,18 @@ pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationP
         .filter(|t| !t.is_empty())
     {
         None => None,
-        Some(t) => Some(parse_decimal(t).ok_or_else(|| {
-            Error::parse(format!(
-                "<HistoricalObject> \"{}\" is not a number",
-                crate::endpoint::printable(t)
-            ))
-        })?),
+        // A fraction of the history copied: an absurd server value (1.5, 400
+        // digits = infinity) is clamped to 0..=1 rather than shown as is.
+        Some(t) => Some(
+            parse_decimal(t)
+                .ok_or_else(|| {
+                    Error::parse(format!(
+                        "<HistoricalObject> \"{}\" is not a number",
+                        crate::endpoint::printable(t)
+                    ))
+                })?
+                .clamp(0.0, 1.0),
+        ),
     };
     let (new_object, new_object_epoch_secs) =
         new_object_time(progress.and_then(|p| p.string("NewObject")));
@@ -383,5 +389,23 @@ mod tests {
             "expected root element <ReplicationConfiguration>, got <ReplicationLocation>"
         );
         assert_eq!(e.code(), "MalformedResponse");
+    }
+
+    #[test]
+    fn historical_object_is_a_fraction_even_when_the_server_says_otherwise() {
+        let body = |v: &str| {
+            format!(
+                "<ReplicationProgress><Rule><ID>r</ID><Progress><HistoricalObject>{v}</HistoricalObject></Progress></Rule></ReplicationProgress>"
+            )
+        };
+        for (text, want) in [
+            ("0.85", 0.85),
+            ("1.5", 1.0),
+            (&"9".repeat(400)[..], 1.0),
+            ("0", 0.0),
+        ] {
+            let p = parse_get_bucket_replication_progress(body(text).as_bytes()).unwrap();
+            assert_eq!(p.historical_object, Some(want), "{text}");
+        }
     }
 }

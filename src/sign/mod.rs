@@ -6,6 +6,7 @@
 //! `SignatureDoesNotMatch` can be compared with what the server expected.
 
 pub mod encode;
+pub mod url;
 pub mod v1;
 pub mod v4;
 
@@ -20,6 +21,20 @@ pub enum SignatureVersion {
     /// `OSS4-HMAC-SHA256` (the default).
     #[default]
     V4,
+}
+
+impl SignatureVersion {
+    /// `'v4'` (the default when absent) or `'v1'`; anything else is an error naming `field`.
+    pub fn from_option(value: Option<&str>, field: &str) -> Result<Self, crate::Error> {
+        match value {
+            None | Some("v4") => Ok(SignatureVersion::V4),
+            Some("v1") => Ok(SignatureVersion::V1),
+            Some(other) => Err(crate::Error::invalid(format!(
+                "{field} \"{}\" must be 'v4' or 'v1'",
+                crate::endpoint::printable(other)
+            ))),
+        }
+    }
 }
 
 /// The parts of an HTTP request that a signature covers.

@@ -3,7 +3,7 @@
 // same client keeps working.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplicationClient, OssError } from '../../pkg/node/index.mjs';
+import { ReplicationClient, OssError, signRequest } from '../../pkg/node/index.mjs';
 
 const SECRET = 's3cr3t-SK-value';
 const TOKEN = 'tok-SECRET-token+/=';
@@ -176,4 +176,47 @@ test('static keys rejected as invalid: the identical request is not sent again',
     assertClean(err, code);
     assert.equal(state.sent, 1, `${code}: sent ${state.sent} times`);
   }
+});
+
+test('signRequest: a body is signed (Content-MD5) or rejected; a v4 x-oss-date must be ISO basic', () => {
+  const req = { method: 'PUT', bucket: 'examplebucket', url: 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/?rtc' };
+  const creds = { accessKeyId: 'AKID', accessKeySecret: SECRET, stsToken: TOKEN };
+  const v4 = { version: 'v4', region: 'cn-hangzhou', time: 1713340800000 };
+  const body = '<ReplicationRule><ID>r</ID></ReplicationRule>';
+  const md5 = 'NOOLyi+KzbASbQGDFitEkg==';
+  for (const b of [body, new TextEncoder().encode(body), new TextEncoder().encode(body).buffer]) {
+    const h = signRequest({ ...req, body: b }, creds, v4);
+    assert.equal(h['content-md5'], md5, 'the body is covered by the signed Content-MD5');
+  }
+  const cases = [
+    ['body and a wrong Content-MD5', { ...req, body, headers: { 'Content-MD5': 'AAAAAAAAAAAAAAAAAAAAAA==' } }, v4, /request\.headers content-md5 "AAAAAAAAAAAAAAAAAAAAAA==" does not match request\.body/],
+    ['body of another type', { ...req, body: { xml: body } }, v4, /request\.body must be a string, a Uint8Array or an ArrayBuffer/],
+    ['v4 with an RFC 1123 x-oss-date', { ...req, headers: { 'x-oss-date': 'Wed, 17 Apr 2024 08:00:00 GMT' } }, v4, /x-oss-date "Wed, 17 Apr 2024 08:00:00 GMT" must be ISO 8601 basic format/],
+    ['v4 with an extended x-oss-date', { ...req, headers: { 'x-oss-date': '2024-04-17T08:00:00Z' } }, v4, /must be ISO 8601 basic format \(20240417T080000Z\) for v4/],
+  ];
+  for (const [label, r, o, re] of cases) {
+    let err;
+    try { signRequest(r, creds, o); } catch (e) { err = e; }
+    assert.ok(err, `${label}: accepted`);
+    assertClean(err, label);
+    assert.equal(err.code, 'InvalidArgument', label);
+    assert.match(err.message, re, label);
+  }
+});
+
+test('absurd server values: historicalObject is clamped to 0..1, far-off times do not crash', async () => {
+  const state = programmableFetch();
+  const client = new ReplicationClient({ ...base, fetch: state.fetch, retryMax: 0 });
+  const progress = (v) => `<ReplicationProgress><Rule><ID>r</ID><Destination><Bucket>d</Bucket><Location>oss-cn-beijing</Location></Destination><Status>doing</Status><Progress><HistoricalObject>${v}</HistoricalObject></Progress></Rule></ReplicationProgress>`;
+  for (const [v, want] of [['1.5', 1], ['9'.repeat(400), 1], ['0.25', 0.25]]) {
+    state.next = { body: progress(v) };
+    const p = await client.getBucketReplicationProgress('r');
+    assert.equal(p.progress.historicalObject, want, v);
+  }
+  state.next = { status: 403, body: '<Error><Code>RequestTimeTooSkewed</Code><Message>skew</Message><ServerTime>99999999999999999-01-01T00:00:00.000Z</ServerTime></Error>', headers: { date: 'Wed, 17 Apr 99999999999 08:00:00 GMT' } };
+  const err = await client.getBucketReplicationLocation().catch((e) => e);
+  assert.equal(err.code, 'RequestTimeTooSkewed');
+  const far = new ReplicationClient({ ...base, accessKeyId: undefined, accessKeySecret: undefined, stsToken: undefined, fetch: state.fetch,
+    refreshSTSToken: async () => ({ accessKeyId: 'STS.a', accessKeySecret: SECRET, stsToken: TOKEN, expiration: 1e308 }) });
+  assert.deepEqual((await far.getBucketReplicationLocation()).locations, ['oss-cn-beijing']);
 });

@@ -181,12 +181,14 @@ test('validateRule checks a rule without a client or a request', () => {
   assert.throws(() => validateRule({ destination: { bucket: 'Dest', location: 'oss-cn-beijing' } }), (e) => e.code === 'InvalidBucketName');
 });
 
-test('signRequest rejects unknown fields by name, and accepts a body it does not sign', () => {
+test('signRequest rejects unknown fields by name, and signs a body through Content-MD5', () => {
   const req = { method: 'GET', bucket: 'examplebucket', url: 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/?replication' };
   const creds = { accessKeyId: 'a', accessKeySecret: 'b' };
   const opts = { version: 'v4', region: 'cn-hangzhou', time: 0 };
   assert.throws(() => signRequest({ ...req, header: {} }, creds, opts), (e) => e.code === 'InvalidArgument' && /^request\.header is not a known field/.test(e.message));
   assert.throws(() => signRequest(req, { ...creds, securityToken: 't' }, opts), /credentials\.securityToken is not a known field/);
   assert.throws(() => signRequest(req, creds, { ...opts, regoin: 'x' }), /options\.regoin is not a known field/);
-  assert.ok(signRequest({ ...req, body: '<x/>' }, { ...creds, stsToken: undefined }, opts).authorization);
+  const withBody = signRequest({ ...req, body: '<x/>' }, { ...creds, stsToken: undefined }, opts);
+  assert.ok(withBody.authorization);
+  assert.equal(withBody['content-md5'], 'qLWUv43Mplb7HrG2Y0SUCg==');
 });
