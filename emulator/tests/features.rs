@@ -473,3 +473,49 @@ fn list_buckets_has_no_cors() {
     );
     assert_eq!(b.header("access-control-allow-origin"), Some(origin));
 }
+
+/// `--replication-rate 5`: 15 writes after the rule take about 3 s to apply, so the
+/// lag (answer `Date` minus `NewObject`) grows while they are pending and falls back
+/// to at most a second once they are applied.
+#[test]
+fn replication_rate_makes_lag_observable() {
+    let em = start(&["--replication-rate", "5"]);
+    let mut rule = tag_rule("dst-and", "oss-cn-beijing", "AND", &[]);
+    rule.user_taggings = None;
+    rule.historical_object_replication = Some(false);
+    assert_eq!(put_rule(&em, &rule).status, 200);
+    let id = rule.id.clone().unwrap();
+    let lag = || {
+        let r = em.signed(
+            &get_bucket_replication_progress("src", &id).unwrap(),
+            &account(),
+            V4,
+            HZ,
+        );
+        let p = parse_get_bucket_replication_progress(&r.body).unwrap();
+        let date = SigningTime::parse_rfc1123(r.header("date").unwrap()).unwrap();
+        p.new_object_epoch_secs.map(|n| date.epoch_secs() - n)
+    };
+    em.wait_for("rule doing with a NewObject", || lag().is_some());
+    for i in 0..15 {
+        assert_eq!(em.put("src", &format!("n/{i:02}"), b"x", HZ).status, 200);
+    }
+    let started = Instant::now();
+    let mut lags = Vec::new();
+    while keys(&em, "dst-and").len() < 15 {
+        lags.extend(lag());
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "lags: {lags:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let last = lag().unwrap();
+    let max = lags.iter().copied().max().unwrap_or(0);
+    assert!(max >= 2, "the lag never grew: {lags:?}");
+    assert!(
+        last <= 1,
+        "the lag did not fall back: {last} after {lags:?}"
+    );
+}
