@@ -52,11 +52,33 @@ fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue
     }
 }
 
+/// Awaits `value` as JavaScript's `await` does: any thenable, from any realm.
+/// (`instanceof Promise` is false for a promise made in another realm: Jest's
+/// environment, an iframe, a `vm` context.) `Promise.resolve` of this realm
+/// adopts it; a plain value resolves to itself.
 async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
-    match value.dyn_into::<Promise>() {
-        Ok(p) => JsFuture::from(p).await,
-        Err(v) => Ok(v),
+    JsFuture::from(Promise::resolve(&value)).await
+}
+
+/// Response header `name` from a `Headers` (or anything with `get`), else from a
+/// plain object of headers (a Response-like object from a custom fetch).
+fn response_header(headers: &JsValue, name: &str) -> Option<String> {
+    if headers.is_undefined() || headers.is_null() {
+        return None;
     }
+    if get(headers, "get").is_function() {
+        return call(headers, "get", &[&JsValue::from_str(name)])
+            .ok()?
+            .as_string();
+    }
+    let entries = js_sys::Object::entries(headers.unchecked_ref());
+    entries.iter().find_map(|pair| {
+        let pair = js_sys::Array::from(&pair);
+        let key = pair.get(0).as_string()?;
+        key.eq_ignore_ascii_case(name)
+            .then(|| pair.get(1).as_string())
+            .flatten()
+    })
 }
 
 /// Settings and callbacks of one `ReplicationClient`.
@@ -139,10 +161,8 @@ impl FetchTransport {
             READ_ON_ERROR
         };
         for name in READ_HEADERS.iter().chain(on_error) {
-            if let Ok(v) = call(&js_headers, "get", &[&JsValue::from_str(name)]) {
-                if let Some(v) = v.as_string() {
-                    headers.push(((*name).to_owned(), v));
-                }
+            if let Some(v) = response_header(&js_headers, name) {
+                headers.push(((*name).to_owned(), v));
             }
         }
         let declared = headers
@@ -197,7 +217,18 @@ impl FetchTransport {
                 }
                 return Ok(bytes.to_vec());
             }
+            // A Response-like object with only `text()`.
+            if get(resp, "text").is_function() {
+                let text = await_value(call(resp, "text", &[]).map_err(BodyError::Js)?)
+                    .await
+                    .map_err(BodyError::Js)?;
+                return self.capped(text.as_string().unwrap_or_default().into_bytes());
+            }
             return Ok(Vec::new());
+        }
+        // A Response-like object whose `body` is the text itself.
+        if let Some(text) = stream.as_string() {
+            return self.capped(text.into_bytes());
         }
         let reader = call(&stream, "getReader", &[]).map_err(BodyError::Js)?;
         let mut body = Vec::new();
@@ -253,6 +284,15 @@ impl std::future::Future for Timer {
 impl Drop for Timer {
     fn drop(&mut self) {
         clear_timeout(&self.id);
+    }
+}
+
+impl FetchTransport {
+    fn capped(&self, body: Vec<u8>) -> Result<Vec<u8>, BodyError> {
+        if body.len() > self.max_response_bytes {
+            return Err(BodyError::TooLarge);
+        }
+        Ok(body)
     }
 }
 

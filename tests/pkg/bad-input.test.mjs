@@ -3,6 +3,7 @@
 // same client keeps working.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import vm from 'node:vm';
 import { ReplicationClient, OssError, signRequest } from '../../pkg/node/index.mjs';
 
 const SECRET = 's3cr3t-SK-value';
@@ -151,7 +152,7 @@ test('bad calls and bad answers reject clearly; the client keeps working', async
 test('refresh callbacks that throw or return garbage', async () => {
   const state = programmableFetch();
   const cases = [
-    [() => { throw new Error(`STS endpoint 500 (${SECRET})`.replace(SECRET, 'redacted')); }, /refreshSTSToken failed: STS endpoint 500/],
+    [() => { throw new Error('STS endpoint 500'); }, /refreshSTSToken failed: STS endpoint 500/],
     [async () => Promise.reject(new Error('network down')), /refreshSTSToken failed: network down/],
     [async () => ({ accessKeySecret: 'x', stsToken: 'y' }), /refreshSTSToken failed: accessKeyId is required/],
     [async () => 'not an object', /refreshSTSToken must return an object/],
@@ -219,4 +220,44 @@ test('absurd server values: historicalObject is clamped to 0..1, far-off times d
   const far = new ReplicationClient({ ...base, accessKeyId: undefined, accessKeySecret: undefined, stsToken: undefined, fetch: state.fetch,
     refreshSTSToken: async () => ({ accessKeyId: 'STS.a', accessKeySecret: SECRET, stsToken: TOKEN, expiration: 1e308 }) });
   assert.deepEqual((await far.getBucketReplicationLocation()).locations, ['oss-cn-beijing']);
+});
+
+test('a fetch from another realm (vm context, as in Jest) and Response-like answers work', async () => {
+  const realm = vm.createContext({});
+  const foreignPromise = vm.runInContext('(v) => new Promise((resolve) => resolve(v))', realm);
+  const thenable = (v) => ({ then: (ok) => ok(v) });
+  const ok = () => new Response(OK_LOCATION, { status: 200, headers: { 'x-oss-request-id': 'RID-R' } });
+  const answers = [
+    ['a promise from another realm', () => foreignPromise(ok())],
+    ['a bare thenable', () => thenable(ok())],
+    ['a Response-like object: plain headers, text()', () => foreignPromise({ status: 200, headers: { 'X-Oss-Request-Id': 'RID-R' }, text: () => foreignPromise(OK_LOCATION) })],
+    ['a Response-like object whose body is the text', () => ({ status: 200, headers: new Map([['x-oss-request-id', 'RID-R']]), body: OK_LOCATION })],
+  ];
+  for (const [label, fetch] of answers) {
+    const client = new ReplicationClient({ ...base, fetch, retryMax: 0 });
+    const r = await client.getBucketReplicationLocation().catch((e) => e);
+    assert.deepEqual(r.locations, ['oss-cn-beijing'], `${label}: ${r.message}`);
+    assert.equal(r.requestId, 'RID-R', label);
+  }
+  const refreshClient = new ReplicationClient({ ...base, accessKeyId: undefined, accessKeySecret: undefined, stsToken: undefined, retryMax: 0,
+    fetch: () => foreignPromise(ok()),
+    refreshSTSToken: () => foreignPromise({ accessKeyId: 'STS.a', accessKeySecret: SECRET, stsToken: TOKEN }) });
+  assert.deepEqual((await refreshClient.getBucketReplicationLocation()).locations, ['oss-cn-beijing'], 'a foreign-realm refresh promise');
+});
+
+test('a refresh error that quotes the keys the client holds does not leak them', async () => {
+  const state = programmableFetch();
+  let refreshes = 0;
+  const client = new ReplicationClient({ bucket: 'source-bucket', region: 'cn-hangzhou', endpoint: 'http://127.0.0.1:9', fetch: state.fetch,
+    refreshSTSTokenInterval: 0, // refresh before every call
+    refreshSTSToken: async () => {
+      if (refreshes++ === 0) return { accessKeyId: 'STS.a', accessKeySecret: SECRET, stsToken: TOKEN };
+      // The secret reaches the library (first refresh), then comes back in a message.
+      throw new Error(`STS endpoint 500; the cached answer was ${JSON.stringify({ accessKeySecret: SECRET, stsToken: TOKEN })}`);
+    } });
+  await client.getBucketReplicationLocation();
+  const err = await client.getBucketReplicationLocation().then(() => null, (e) => e);
+  assert.equal(err?.code, 'CredentialsRefreshFailed');
+  assert.match(err.message, /refreshSTSToken failed: STS endpoint 500; the cached answer was/);
+  assertClean(err, 'refresh error quoting the keys');
 });
