@@ -1,5 +1,6 @@
-//! Rule validation and the Put body: a rule that validates must build, and its
-//! body must parse back to the same rule.
+//! Rule validation and the Put body: a rejected rule gets an error naming its
+//! field; a rule that validates must build, and its body must parse back to the
+//! same rule, field by field.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,8 +28,11 @@ fuzz_target!(|input: (Option<String>, String, String, Option<String>, Vec<String
         }),
         unknown: UnknownChildren { rule: kept_rule, destination: kept_dest },
     };
-    if validate_rule(&rule).is_err() {
-        assert!(put_bucket_replication("source-bucket", &rule).is_err());
+    if let Err(e) = validate_rule(&rule) {
+        // (`put_bucket_replication` validates first, so "a rejected rule does not
+        // build" could never fail.) A rejection is a client-side error naming the field.
+        assert!(matches!(e.code(), "InvalidArgument" | "InvalidBucketName"), "{e}");
+        assert!(e.message().contains("rule."), "no field named: {e}");
         return;
     }
     let req = put_bucket_replication("source-bucket", &rule).expect("a valid rule builds");
@@ -41,6 +45,10 @@ fuzz_target!(|input: (Option<String>, String, String, Option<String>, Vec<String
     assert_eq!(got.sync_role, rule.sync_role);
     assert_eq!(got.replica_kms_key_id, rule.replica_kms_key_id);
     assert_eq!(got.user_taggings, rule.user_taggings);
+    assert_eq!(got.actions, rule.actions);
+    assert_eq!(got.historical_object_replication, rule.historical_object_replication);
+    assert_eq!(got.sse_kms_encrypted_objects, rule.sse_kms_encrypted_objects);
+    assert_eq!(got.rtc, rule.rtc);
     // Kept children come back in canonical form: putting that again changes nothing.
     let again = put_bucket_replication("source-bucket", got).expect("a read-back rule builds");
     assert_eq!(again.body, put_bucket_replication("source-bucket", &parse_get_bucket_replication(again.body.as_deref().unwrap_or_default().as_bytes()).expect("parses")[0]).expect("builds").body);
