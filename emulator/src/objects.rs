@@ -232,6 +232,46 @@ pub fn get_tagging(conn: &Connection, bucket: &Bucket, key: &str) -> Result<Repl
     Ok(Reply::xml(w.finish()))
 }
 
+/// PutObjectTagging (`PUT /<key>?tagging`, `<Tagging><TagSet><Tag>...`) and
+/// DeleteObjectTagging (`DELETE /<key>?tagging`, `body` = `None`): replace or clear the
+/// tags, under the same limits as `x-oss-tagging`.
+pub fn set_tagging(
+    conn: &Connection,
+    bucket: &Bucket,
+    key: &str,
+    headers: &[(String, String)],
+    body: Option<&[u8]>,
+) -> Result<Reply, OssError> {
+    let tags = match body {
+        None => Vec::new(),
+        Some(body) => {
+            check_content_md5(headers, body)?;
+            let tree = oss_replication::xml::parse_document(body, "Tagging")
+                .map_err(|e| crate::errors::malformed_xml(e.message()))?;
+            // Through the header's form so both paths share one set of limits.
+            let pairs: Vec<String> = tree
+                .child("TagSet")
+                .map(|s| {
+                    s.children("Tag")
+                        .map(|t| {
+                            format!(
+                                "{}={}",
+                                uri_encode(t.text_of("Key").unwrap_or(""), false),
+                                uri_encode(t.text_of("Value").unwrap_or(""), false)
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            parse_tagging(&pairs.join("&"))?
+        }
+    };
+    if !store::set_tags(conn, &bucket.name, key, &tags).map_err(db)? {
+        return Err(no_such_key(key));
+    }
+    Ok(Reply::empty(if body.is_some() { 200 } else { 204 }))
+}
+
 /// DeleteObject: 204 whether or not the object existed.
 pub fn delete(
     conn: &Connection,

@@ -117,6 +117,10 @@ fn run(app: &App, call: &Call) -> Result<Reply, OssError> {
         Op::HeadObject => objects::get(&conn, &b, key, h, true),
         Op::DeleteObject => in_tx(&mut conn, |c| objects::delete(c, &b, key, now_ms)),
         Op::GetObjectTagging => objects::get_tagging(&conn, &b, key),
+        Op::PutObjectTagging => in_tx(&mut conn, |c| {
+            objects::set_tagging(c, &b, key, h, Some(body))
+        }),
+        Op::DeleteObjectTagging => in_tx(&mut conn, |c| objects::set_tagging(c, &b, key, h, None)),
         Op::PutBucketVersioning => in_tx(&mut conn, |c| buckets::put_versioning(c, &b, h, body)),
         Op::GetBucketVersioning => buckets::get_versioning(&conn, &b),
         Op::GetBucketInfo => buckets::info(&conn, &b),

@@ -36,6 +36,10 @@ pub enum Op {
     DeleteObject,
     /// `GET /<key>?tagging`.
     GetObjectTagging,
+    /// `PUT /<key>?tagging`.
+    PutObjectTagging,
+    /// `DELETE /<key>?tagging`.
+    DeleteObjectTagging,
     /// `PUT /?versioning`.
     PutBucketVersioning,
     /// `GET /?versioning`.
@@ -154,9 +158,8 @@ pub fn classify(method: &str, target: &Target, query: &[(String, String)]) -> Re
         if has("tagging") {
             return match method {
                 "GET" => Ok(Op::GetObjectTagging),
-                "PUT" | "DELETE" => {
-                    Err(not_implemented(&format!("{method} ?tagging on an object")))
-                }
+                "PUT" => Ok(Op::PutObjectTagging),
+                "DELETE" => Ok(Op::DeleteObjectTagging),
                 _ => Err(method_not_allowed(method, "Tagging")),
             };
         }
@@ -320,6 +323,11 @@ mod tests {
         );
         assert_eq!(classify("HEAD", &o, &q("objectMeta")), Ok(Op::HeadObject));
         assert_eq!(classify("GET", &o, &q("tagging")), Ok(Op::GetObjectTagging));
+        assert_eq!(classify("PUT", &o, &q("tagging")), Ok(Op::PutObjectTagging));
+        assert_eq!(
+            classify("DELETE", &o, &q("tagging")),
+            Ok(Op::DeleteObjectTagging)
+        );
         assert_eq!(
             classify("PUT", &b, &q("versioning")),
             Ok(Op::PutBucketVersioning)

@@ -339,6 +339,21 @@ pub fn put_object(c: &Connection, o: &NewObject<'_>, now_ms: i64) -> rusqlite::R
     log_event(c, seq, o.bucket, o.key, "put", now_ms, false)
 }
 
+/// Replaces an object's tags; `false` when there is no such object. Not a logged
+/// change: tag updates are not replicated.
+pub fn set_tags(
+    c: &Connection,
+    bucket: &str,
+    key: &str,
+    tags: &[(String, String)],
+) -> rusqlite::Result<bool> {
+    let n = c.execute(
+        "UPDATE objects SET tags = ?3 WHERE bucket = ?1 AND key = ?2",
+        params![bucket, key, meta_json(tags)],
+    )?;
+    Ok(n > 0)
+}
+
 /// Copies `src_bucket/key` to `dst_bucket/key` as a replica; `false` when the source is gone.
 pub fn replicate_object(
     c: &Connection,

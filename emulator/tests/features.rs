@@ -208,6 +208,85 @@ fn object_tags() {
     let head = em.object("HEAD", "src", "k", &[], &[], b"", &account(), V4, HZ);
     assert_eq!(head.header("x-oss-tagging-count"), Some("2"));
     put_tagged(&em, "bad", "a=1&a=2").assert_error(400, "InvalidArgument");
+    // PutObjectTagging replaces the set; DeleteObjectTagging clears it.
+    let body = b"<Tagging><TagSet><Tag><Key>k&amp;1</Key><Value>v</Value></Tag></TagSet></Tagging>";
+    let r = em.object(
+        "PUT",
+        "src",
+        "k",
+        &[("tagging", "")],
+        &[],
+        body,
+        &account(),
+        V4,
+        HZ,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = em.object(
+        "GET",
+        "src",
+        "k",
+        &[("tagging", "")],
+        &[],
+        b"",
+        &account(),
+        V4,
+        HZ,
+    );
+    assert!(
+        r.text()
+            .contains("<TagSet><Tag><Key>k&amp;1</Key><Value>v</Value></Tag></TagSet>"),
+        "{}",
+        r.text()
+    );
+    let r = em.object(
+        "DELETE",
+        "src",
+        "k",
+        &[("tagging", "")],
+        &[],
+        b"",
+        &account(),
+        V4,
+        HZ,
+    );
+    assert_eq!(r.status, 204);
+    let r = em.object(
+        "GET",
+        "src",
+        "k",
+        &[("tagging", "")],
+        &[],
+        b"",
+        &account(),
+        V4,
+        HZ,
+    );
+    assert!(r.text().contains("<TagSet></TagSet>"), "{}", r.text());
+    em.object(
+        "PUT",
+        "src",
+        "missing",
+        &[("tagging", "")],
+        &[],
+        body,
+        &account(),
+        V4,
+        HZ,
+    )
+    .assert_error(404, "NoSuchKey");
+    em.object(
+        "PUT",
+        "src",
+        "k",
+        &[("tagging", "")],
+        &[],
+        b"<Nope/>",
+        &account(),
+        V4,
+        HZ,
+    )
+    .assert_error(400, "MalformedXML");
     em.object(
         "GET",
         "src",

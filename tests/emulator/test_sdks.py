@@ -547,6 +547,19 @@ class BucketFeaturesAndTags(SdkTestCase):
         self.assertEqual(self.oss2_bucket("sdk-tags-or", "v4").get_object_tagging("new-env").tag_set.tagging_rule,
                          {"env": "prod"})
 
+    def test_object_tagging_calls(self):
+        b = self.oss2_bucket("sdk-tags", "v1")
+        b.put_object("retag", b"x", headers={"x-oss-tagging": "a=1"})
+        rule = oss2.models.TaggingRule()
+        rule.add("team", "b c")
+        b.put_object_tagging("retag", oss2.models.Tagging(rule))
+        self.assertEqual(b.get_object_tagging("retag").tag_set.tagging_rule, {"team": "b c"})
+        v2 = self.v2_client(HZ)
+        v2.delete_object_tagging(oss.DeleteObjectTaggingRequest(bucket="sdk-tags", key="retag"))
+        got = v2.get_object_tagging(oss.GetObjectTaggingRequest(bucket="sdk-tags", key="retag"))
+        self.assertFalse(got.tag_set.tags)
+        self.assert_oss2_error("NoSuchKey", b.put_object_tagging, "missing", oss2.models.Tagging(rule))
+
     def test_list_objects_v2_pages_oss2_and_v2(self):
         b = self.oss2_bucket("sdk-us2", "v4")
         expected = {}
