@@ -5,7 +5,8 @@
 // error. The fixtures import 'oss-replication' and nothing else: no init, no wasm path, no
 // bundler config. One setup at a time; prints a table (setup, result, bundle JS+wasm gzip) and
 // exits non-zero on any failure. Needs OSS_TEST_ENDPOINT/AK/SK (scripts/with-emulator.sh).
-// Options: --only a,b (setups), PKG_TARBALL=<file> (test another build, e.g. an older one).
+// Options: --only a,b (setups), PKG_TARBALL=<file> (test another build, e.g. an older one),
+// WITH_INIT=1 (fixtures call `await init()` first, as the 0.1 README said).
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -167,10 +168,16 @@ async function openPage(url, setup, worker) {
 function fixture(setup, from) {
   const dir = path.join(work, setup);
   cpSync(path.join(fixtures, from), dir, { recursive: true });
-  const ex = readFileSync(path.join(fixtures, 'shared/exercise.js'), 'utf8');
+  let ex = readFileSync(path.join(fixtures, 'shared/exercise.js'), 'utf8');
+  // WITH_INIT=1: the 0.1 README's way (`await init()` first), to compare an older package fairly.
+  if (env.WITH_INIT === '1') {
+    ex = ex.replace("from 'oss-replication';", "from 'oss-replication';\nimport init from 'oss-replication';")
+      .replace(/(export async function exercise\([^)]*\) \{)/, '$1\n  await init();');
+  }
   writeFileSync(path.join(dir, 'exercise.js'), ex);
   writeFileSync(path.join(dir, 'exercise.cjs'), ex
     .replace("import { ReplicationClient, signRequest, validateRule, OssError } from 'oss-replication';", "const { ReplicationClient, signRequest, validateRule, OssError } = require('oss-replication');")
+    .replace("import init from 'oss-replication';", "const { init } = require('oss-replication');")
     .replace('export async function exercise', 'exports.exercise = async function exercise'));
   return dir;
 }
