@@ -61,6 +61,9 @@ export function controls(endpoint) {
     resetClock: () => call('DELETE', 'clock'),
     buckets: async () => (await call('GET', 'buckets')).buckets,
     sts: (query = '') => call('GET', `sts${query}`),
+    /** OSS requests the emulator received (not preflights), oldest first; `bucket` filters. */
+    requests: async (bucket) => (await call('GET', `requests${bucket ? `?bucket=${encodeURIComponent(bucket)}` : ''}`)).requests.filter((r) => r.method !== 'OPTIONS'),
+    clearRequests: () => call('DELETE', 'requests'),
   };
 }
 

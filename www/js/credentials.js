@@ -3,6 +3,7 @@
 // pasted triple. Nothing here is ever written to storage, cookies or the URL.
 
 import { trackedFetch } from './net.js';
+import { serverNow } from './session.js';
 
 /** Refetch when fewer than this many ms are left (the library itself refreshes 60 s ahead). */
 const FRESH_MARGIN_MS = 90_000;
@@ -66,9 +67,15 @@ export class StsUrlSource {
     return this.#current;
   }
 
+  /** Expiry of the current credentials (epoch ms, OSS's clock), or undefined. */
+  get expiresAt() {
+    return expiryOf(this.#current);
+  }
+
   #fresh(c) {
     if (!c.expiration) return true;
-    return Date.parse(c.expiration) - Date.now() > FRESH_MARGIN_MS;
+    // The expiration is OSS's time: compare with OSS's clock, not the local one.
+    return Date.parse(c.expiration) - serverNow() > FRESH_MARGIN_MS;
   }
 
   /**
@@ -111,6 +118,32 @@ export class StsUrlSource {
   }
 }
 
+/** Epoch ms of `creds.expiration`, or undefined when absent or unreadable. */
+function expiryOf(creds) {
+  const t = creds?.expiration === undefined ? NaN : Date.parse(creds.expiration);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * What the operator pasted: the whole STS JSON (ours, AssumeRole's, ali-oss's; it carries the
+ * expiration) or the three fields. Throws an Error naming what is missing or malformed.
+ */
+export function parsePasted({ json, accessKeyId, accessKeySecret, stsToken }) {
+  if (json.trim() !== '') {
+    let doc;
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`the pasted STS JSON does not parse (${e.message})`);
+    }
+    return parseStsJson(doc);
+  }
+  if (!accessKeyId || !accessKeySecret || !stsToken) {
+    throw new Error('Paste the STS JSON, or all three: AccessKey ID, secret and security token. Long-term AccessKey pairs (no token) do not belong in a browser.');
+  }
+  return { accessKeyId, accessKeySecret, stsToken };
+}
+
 /** A pasted STS triple (no refresh: when it expires, paste a new one). */
 export class StaticSource {
   #creds;
@@ -126,8 +159,14 @@ export class StaticSource {
     return this.#creds;
   }
 
+  /** Expiry (epoch ms, OSS's clock) when the pasted JSON said, else undefined. */
+  get expiresAt() {
+    return expiryOf(this.#creds);
+  }
+
   clientOptions() {
-    return { ...this.#creds };
+    const { accessKeyId, accessKeySecret, stsToken } = this.#creds;
+    return { accessKeyId, accessKeySecret, stsToken };
   }
 
   forget() {

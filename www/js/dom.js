@@ -53,7 +53,48 @@ export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
-/** A short local time for tables. */
-export function clock(date = new Date()) {
-  return date.toLocaleTimeString([], { hour12: false });
+// Times: every time the page shows is on one clock (OSS's: the local clock plus the offset the
+// library measured after RequestTimeTooSkewed, see session.serverNow) and in one format,
+// `HH:MM:SS` in this computer's timezone with the zone named (`UTC+8`), the date added when
+// it is not today. Relative forms ("5 s ago", "in 14 min") carry the absolute time on hover.
+
+const pad = (n) => String(n).padStart(2, '0');
+
+/** This computer's timezone as `UTC`, `UTC+8` or `UTC-3:30` (for the time `ms`). */
+export function zoneLabel(ms = Date.now()) {
+  const off = -new Date(ms).getTimezoneOffset();
+  if (off === 0) return 'UTC';
+  const a = Math.abs(off);
+  return `UTC${off > 0 ? '+' : '-'}${Math.floor(a / 60)}${a % 60 ? `:${pad(a % 60)}` : ''}`;
+}
+
+/** `13:31:02 UTC+8`, or `2026-11-29 13:31:02 UTC+8` when `ms` is not today (`now`). */
+export function fmtTime(ms, { now = Date.now(), zone = true } = {}) {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return String(ms);
+  const n = new Date(now);
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const today = `${n.getFullYear()}-${pad(n.getMonth() + 1)}-${pad(n.getDate())}`;
+  const t = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${day === today ? '' : `${day} `}${t}${zone ? ` ${zoneLabel(ms)}` : ''}`;
+}
+
+/** `just now`, `42 s ago`, `3 min ago`, `in 14 min`, `2 h ago`. */
+export function fmtRelative(ms, now = Date.now()) {
+  const d = Math.round((ms - now) / 1000);
+  const a = Math.abs(d);
+  if (a < 2) return 'just now';
+  const span = a < 60 ? `${a} s` : a < 5400 ? `${Math.round(a / 60)} min` : a < 172800 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86400)} days`;
+  return d < 0 ? `${span} ago` : `in ${span}`;
+}
+
+/** A `<time>` showing `text`, with the ISO time in `datetime` and the absolute time on hover. */
+export function timeEl(ms, text, props = {}) {
+  const iso = new Date(ms).toISOString();
+  return h('time', { datetime: iso, title: `${fmtTime(ms, { now: NaN })} (${iso})`, ...props }, text);
+}
+
+/** `1 error`, `2 errors`. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }

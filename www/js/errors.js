@@ -3,7 +3,8 @@
 // failures in a browser are usually a missing CORS rule, so the rule the bucket needs is shown.
 
 import { OssError } from '../../pkg/web/index.js';
-import { h, clear } from './dom.js';
+import { h, clear, fmtRelative } from './dom.js';
+import { lastAnswer } from './net.js';
 
 /** oss-wire.md §5: what the source bucket's CORS rule must allow and expose. */
 export const CORS_RULE = {
@@ -42,11 +43,20 @@ function hint(err, bucket) {
   switch (err.code) {
     case 'NetworkError':
     case 'ClientTimeout':
-    case 'RequestTimeout':
+    case 'RequestTimeout': {
+      // CORS is the cause only if the bucket never answered this page: once it has, the
+      // browser accepted its answers, so a later failure is the network or the server.
+      const seen = bucket ? lastAnswer(bucket) : undefined;
+      if (seen !== undefined) {
+        return [h('p', { class: 'hint' }, `The connection dropped: ${b} answered this page ${fmtRelative(seen)}, so the endpoint and its CORS rule work. A network interruption or an overloaded server is likely; the next refresh tries again.`)];
+      }
       return [
-        h('p', null, `No answer reached the page. Either the endpoint is unreachable, or the browser refused the answer because ${b} has no CORS rule for this page's origin (${location.origin}). (A third cause: this page's Content-Security-Policy does not list the endpoint in connect-src.) Browsers hide which one it was; the developer console names it. Add this rule to ${b} (OSS console → Bucket → Content security → CORS, or PutBucketCors):`),
-        h('pre', { class: 'code' }, corsRuleXml()),
+        h('p', { class: 'hint' }, `No answer from ${b}: the endpoint is unreachable, or ${b} has no CORS rule for this page (${location.origin}). The browser's developer console says which.`),
+        h('details', { class: 'cors-rule' }, h('summary', null, `The CORS rule ${b} needs`),
+          h('p', null, 'OSS console → Bucket → Content security → CORS, or PutBucketCors. (Also check that this page\'s Content-Security-Policy lists the endpoint in connect-src.)'),
+          h('pre', { class: 'code' }, corsRuleXml())),
       ];
+    }
     case 'AccessDenied':
       return [h('p', null, `The credentials were accepted but are not allowed to do this. The RAM policy behind the STS role needs on ${b}: ${RAM_ACTIONS.join(', ')}.`)];
     case 'InvalidAccessKeyId':
@@ -73,26 +83,29 @@ export function showError(box, err, { title, bucket } = {}) {
   const isOss = err instanceof OssError;
   const code = isOss ? err.code : err?.name ?? 'Error';
   const status = isOss && err.status > 0 ? `HTTP ${err.status}` : isOss ? 'no HTTP answer' : '';
-  box.append(
-    h('p', { class: 'error-title' }, title ?? 'The request failed', ': ', h('strong', { class: 'error-code' }, code), status && ` (${status})`),
-    h('p', { class: 'error-message' }, String(err?.message ?? err)),
-  );
+  // Without an HTTP answer the page's own explanation (hint) is what helps; the transport's
+  // wording and the facts stay one click away instead of filling the screen.
+  const noAnswer = isOss && (err.code === 'NetworkError' || err.code === 'RequestTimeout');
+  const message = h('p', { class: 'error-message' }, String(err?.message ?? err));
+  box.append(h('p', { class: 'error-title' }, title ?? 'The request failed', ': ', h('strong', { class: 'error-code' }, code), status && ` (${status})`));
+  if (!noAnswer) box.append(message);
   const facts = h('dl', { class: 'facts' });
   const fact = (label, value, cls) => {
     if (value === undefined || value === null || value === '') return;
     facts.append(h('dt', null, label), h('dd', null, h('code', { class: cls }, String(value))));
   };
   if (isOss) {
-    fact('Request ID', err.requestId ?? '(none: no answer from OSS)', 'error-request-id');
+    if (err.status > 0 || err.requestId) fact('Request ID', err.requestId ?? '(none)', 'error-request-id');
     fact('EC', err.ec);
     fact('Host ID', err.hostId);
     fact('Retryable', err.retryable ? 'yes' : 'no');
   }
-  if (facts.childElementCount > 0) box.append(facts);
+  if (!noAnswer && facts.childElementCount > 0) box.append(facts);
   if (isOss && typeof err.recommendDoc === 'string' && /^https:\/\//.test(err.recommendDoc)) {
     box.append(h('p', null, h('a', { href: err.recommendDoc, rel: 'noopener noreferrer', target: '_blank' }, 'Troubleshooting guide')));
   }
   if (isOss) box.append(...hint(err, bucket));
+  if (noAnswer) box.append(h('details', { class: 'tech' }, h('summary', null, 'Technical details'), message, facts));
   box.hidden = false;
 }
 

@@ -2,10 +2,10 @@
 // any other static server does not, and the form then starts empty), wire the sections.
 
 import init from '../../pkg/web/index.js';
-import { h, $, clear, setText, clock } from './dom.js';
+import { h, $, clear, setText, fmtTime, fmtRelative } from './dom.js';
 import { limit } from './net.js';
-import { session, setSession, endSession, clientFor, regionId } from './session.js';
-import { StsUrlSource, StaticSource } from './credentials.js';
+import { session, setSession, endSession, clientFor, regionId, serverNow, clockOffset } from './session.js';
+import { StsUrlSource, StaticSource, parsePasted } from './credentials.js';
 import { showError, hideError, showMessage } from './errors.js';
 import { RulesView } from './rules.js';
 import { RuleForm } from './rule-form.js';
@@ -15,6 +15,10 @@ import { startActivityView } from './activity.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao', 'cn-zhangjiakou', 'cn-shenzhen', 'cn-hongkong', 'us-west-1', 'us-east-1', 'ap-southeast-1', 'eu-central-1'];
 const CONNECTED_SECTIONS = ['rules', 'create', 'copy', 'overview', 'activity'];
+/** Pasted credentials: warn this long before they expire (they cannot be renewed). */
+const WARN_BEFORE_MS = 5 * 60_000;
+/** Answers that mean the credentials themselves no longer work (polling stops). */
+const DEAD_CODES = new Set(['SecurityTokenExpired', 'InvalidSecurityToken', 'InvalidAccessKeyId', 'CredentialsRefreshFailed']);
 
 /** Buckets the demo config lists: [{ name, location }]. */
 let knownBuckets = [];
@@ -89,19 +93,90 @@ function showConnected(on) {
 function describeCredentials() {
   const { settings, source } = session;
   if (!settings) return 'Not connected';
-  const c = source.current;
   const where = `${settings.bucket} (${settings.region}, ${settings.signatureVersion.toUpperCase()})`;
+  if (session.dead) {
+    const code = session.dead.code ? ` (${session.dead.code})` : '';
+    return `Credentials for ${where} no longer work${code}: automatic refresh stopped. Paste new ones under Change connection.`;
+  }
   if (source.kind === 'paste') return `Connected to ${where} with pasted STS credentials`;
-  const exp = c?.expiration ? `, expire ${new Date(c.expiration).toLocaleTimeString([], { hour12: false })}` : '';
-  return `Connected to ${where} · STS credentials fetched ${source.fetches}× (last at ${clock(source.fetchedAt)}${exp})`;
+  const fetched = source.fetchedAt ? fmtTime(source.fetchedAt.getTime() + clockOffset(), { now: serverNow() }) : 'never';
+  return `Connected to ${where} · STS credentials fetched ${source.fetches}× (last at ${fetched})`;
+}
+
+/**
+ * The expiry line under the status (updated every second, not a live region) and, for pasted
+ * credentials that cannot be renewed, a warning shortly before they expire. Times are OSS's.
+ */
+function tickExpiry(views) {
+  const line = $('conn-expiry');
+  const warn = $('conn-warning');
+  const { settings, source } = session;
+  const exp = source?.expiresAt;
+  if (!settings || session.dead) {
+    line.hidden = true;
+    warn.hidden = true;
+    return;
+  }
+  const now = serverNow();
+  const renew = source.kind === 'url' ? ' · renewed automatically' : '';
+  if (exp === undefined) {
+    setText(line, source.kind === 'paste' ? 'Expiry unknown (paste the whole STS JSON to see it)' : `Expiry not given by the vending URL${renew}`);
+  } else {
+    const left = exp - now;
+    const when = fmtTime(exp, { now });
+    const rest = left > 0 ? `Credentials expire ${fmtRelative(exp, now)} (${when})` : `Credentials expired at ${when}`;
+    setText(line, `${rest}${renew}`);
+    line.dataset.expiresAt = String(exp);
+    if (source.kind === 'paste' && left <= 0) {
+      credentialsDead(views, { code: 'SecurityTokenExpired', message: 'the pasted credentials expired' });
+      return;
+    }
+    const warning = source.kind === 'paste' && left <= WARN_BEFORE_MS;
+    if (warning) setText(warn, `The pasted credentials expire ${fmtRelative(exp, now)}: paste new ones under Change connection.`);
+    warn.hidden = !warning;
+  }
+  line.hidden = false;
+}
+
+/** The credentials stopped working: stop every automatic request and say what to do. */
+function credentialsDead(views, err) {
+  if (!session.settings || session.dead) return;
+  session.dead = { code: err?.code, message: err?.message };
+  views.rules.stopPolling();
+  views.overview.stopPolling();
+  setText($('conn-status'), describeCredentials());
+  $('conn-status').dataset.dead = 'true';
+  tickExpiry(views);
+  // Offer the form (not focused: the operator may be reading something else).
+  $('connect-form').hidden = false;
+  $('change-conn').setAttribute('aria-expanded', 'true');
+  if (session.source.kind === 'paste') {
+    for (const r of document.querySelectorAll('input[name=credmode]')) r.checked = r.value === 'paste';
+    $('cred-url').hidden = true;
+    $('cred-paste').hidden = false;
+  }
+}
+
+/** Every failed call of the connected bucket's views passes through here. */
+function onCallError(views, err) {
+  if (DEAD_CODES.has(err?.code)) credentialsDead(views, err);
+}
+
+/** A call succeeded again (a manual refresh with renewed credentials): automatic reads resume. */
+function onCallOk(views) {
+  if (!session.dead) return;
+  session.dead = null;
+  delete $('conn-status').dataset.dead;
+  setText($('conn-status'), describeCredentials());
+  tickExpiry(views);
 }
 
 async function connect(views) {
   const box = $('connect-error');
   hideError(box);
   for (const id of ['c-bucket-err', 'c-region-err', 'c-endpoint-err', 'c-sts-url-err', 'c-paste-err']) fieldError(id, '');
-  // A new connection replaces the old one: forget its credentials first.
-  if (session.settings) disconnect(views, 'Not connected');
+  // The working connection stays until the new one has answered (a typo must not drop it).
+  const previous = session.settings ? session.settings.bucket : null;
   const { settings, mode } = readConnectForm();
   let source;
   if (mode === 'url') {
@@ -113,24 +188,26 @@ async function connect(views) {
     }
     source = new StsUrlSource(url);
   } else {
-    const triple = { accessKeyId: $('c-ak').value.trim(), accessKeySecret: $('c-sk').value.trim(), stsToken: $('c-token').value.trim() };
-    if (!triple.accessKeyId || !triple.accessKeySecret || !triple.stsToken) {
-      fieldError('c-paste-err', 'Paste all three: AccessKey ID, secret and security token. Long-term AccessKey pairs (no token) do not belong in a browser.');
-      $(triple.accessKeyId ? (triple.accessKeySecret ? 'c-token' : 'c-sk') : 'c-ak').focus();
+    try {
+      source = new StaticSource(parsePasted({ json: $('c-json').value, accessKeyId: $('c-ak').value.trim(), accessKeySecret: $('c-sk').value.trim(), stsToken: $('c-token').value.trim() }));
+    } catch (e) {
+      fieldError('c-paste-err', e.message);
+      $($('c-json').value.trim() ? 'c-json' : $('c-ak').value.trim() ? ($('c-sk').value.trim() ? 'c-token' : 'c-sk') : 'c-json').focus();
       return;
     }
-    source = new StaticSource(triple);
   }
   const button = $('connect-btn');
   button.disabled = true;
-  setText($('conn-status'), 'Connecting…');
+  setText($('conn-status'), previous ? `Connecting to ${settings.bucket}… (still connected to ${previous})` : 'Connecting…');
+  const failed = () => setText($('conn-status'), previous ? `${describeCredentials()} · connecting to ${settings.bucket} failed (see Connection)` : 'Not connected');
+  const title = (what) => (previous ? `${what}; still connected to ${previous}` : what);
   try {
     let client;
     try {
       client = clientFor(settings.bucket, settings.region, settings, source);
     } catch (e) {
-      if (!connectFieldError(e)) showError(box, e, { title: 'Check the connection settings' });
-      setText($('conn-status'), 'Not connected');
+      if (!connectFieldError(e)) showError(box, e, { title: title('Check the connection settings') });
+      failed();
       return;
     }
     if (source.kind === 'url') {
@@ -138,9 +215,9 @@ async function connect(views) {
         await source.get(null);
       } catch (e) {
         client.free();
-        showMessage(box, 'Could not get STS credentials', e.message);
+        showMessage(box, title('Could not get STS credentials'), e.message);
         fieldError('c-sts-url-err', 'The STS vending URL did not give credentials (details below).');
-        setText($('conn-status'), 'Not connected');
+        failed();
         return;
       }
     }
@@ -149,18 +226,22 @@ async function connect(views) {
       await limit(() => client.getBucketReplication());
     } catch (e) {
       client.free();
-      showError(box, e, { title: `Connecting to ${settings.bucket} failed`, bucket: settings.bucket });
-      setText($('conn-status'), 'Not connected');
-      showConnected(false);
+      showError(box, e, { title: title(`Connecting to ${settings.bucket} failed`), bucket: settings.bucket });
+      failed();
       return;
     }
     views.rules.detach();
+    views.overview.stop();
     setSession(settings, source, client);
     source.onChange = () => setText($('conn-status'), describeCredentials());
+    delete $('conn-status').dataset.dead;
     setText($('conn-status'), describeCredentials());
+    tickExpiry(views);
     showConnected(true);
     views.rules.attach(client, settings.bucket);
     $('apply-region').value = settings.region;
+    // Focus where the work starts (the form that had it is folded away now).
+    $('rules-h').focus();
     await Promise.all([views.rules.refresh(), views.form.load()]);
   } finally {
     button.disabled = false;
@@ -171,6 +252,7 @@ function disconnect(views, status = 'Not connected (credentials forgotten)') {
   views.rules.detach();
   views.overview.stop();
   endSession();
+  tickExpiry(views);
   showConnected(false);
   setText($('conn-status'), status);
 }
@@ -180,12 +262,19 @@ async function main() {
   await loadDemoDefaults();
   clear($('known-regions')).append(...REGIONS.map((r) => h('option', { value: r })));
 
-  const rules = new RulesView();
-  const form = new RuleForm({ knownBuckets: () => knownBuckets, onCreated: () => rules.refresh() });
+  const views = {};
+  const rules = new RulesView({ onCallError: (e) => onCallError(views, e), onCallOk: () => onCallOk(views) });
+  const form = new RuleForm({
+    knownBuckets: () => knownBuckets,
+    existingRules: () => rules.rules,
+    onCreated: () => rules.refresh(),
+    onLocations: (routes) => rules.setRoutes(routes),
+  });
   const copy = new CopyView({ getRules: () => rules.rules });
-  const overview = new OverviewView();
-  const views = { rules, form, copy, overview };
+  const overview = new OverviewView({ onCallError: (e) => onCallError(views, e) });
+  Object.assign(views, { rules, form, copy, overview });
   startActivityView();
+  setInterval(() => tickExpiry(views), 1000);
 
   const modeChanged = () => {
     const paste = $('connect-form').querySelector('input[name=credmode]:checked').value === 'paste';
@@ -214,7 +303,7 @@ async function main() {
   $('disconnect-btn').addEventListener('click', () => {
     disconnect(views);
     // Also clear a pasted secret from the form: memory only, and only while needed.
-    for (const id of ['c-ak', 'c-sk', 'c-token']) $(id).value = '';
+    for (const id of ['c-json', 'c-ak', 'c-sk', 'c-token']) $(id).value = '';
     $('c-bucket').focus();
   });
 

@@ -41,8 +41,16 @@ function describeUrl(url) {
   }
 }
 
-/** `fetch` with accounting. Always calls the global fetch at call time. */
-export async function trackedFetch(input, init = {}) {
+/** Bucket name -> local time (ms) of its last HTTP answer of any status. */
+const answered = new Map();
+
+/** When `bucket` last answered the page over HTTP (any status), or undefined if never. */
+export function lastAnswer(bucket) {
+  return answered.get(bucket);
+}
+
+/** `fetch` with accounting (`bucket`: whose request it is). Always calls the global fetch at call time. */
+export async function trackedFetch(input, init = {}, bucket = undefined) {
   const url = typeof input === 'string' ? input : input.url;
   const entry = {
     time: new Date(),
@@ -63,6 +71,7 @@ export async function trackedFetch(input, init = {}) {
   try {
     const resp = await globalThis.fetch(input, init);
     entry.status = String(resp.status);
+    if (bucket !== undefined) answered.set(bucket, Date.now());
     entry.requestId = resp.headers.get('x-oss-request-id') ?? '';
     if (!resp.ok && (resp.headers.get('content-type') ?? '').includes('xml')) {
       // Read the error code from a copy; the library reads the original.

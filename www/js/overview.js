@@ -1,11 +1,14 @@
 // Every listed bucket's rules and progress in one table. All calls go through the page-wide
-// limiter (6 at a time), so 200 buckets never mean 200 simultaneous requests.
+// limiter (6 at a time), so 200 buckets never mean 200 simultaneous requests. After a scan,
+// the buckets whose rules change state are read again every 5 s until they settle.
 
-import { h, $, clear, setText } from './dom.js';
+import { h, $, clear, setText, fmtTime, plural } from './dom.js';
 import { limit, meter, MAX_IN_FLIGHT } from './net.js';
-import { session, clientFor, regionId } from './session.js';
+import { session, clientFor, regionId, serverNow } from './session.js';
 import { showMessage, hideError } from './errors.js';
-import { badge, progressParts } from './rules.js';
+import { badge, progressParts, isChanging } from './rules.js';
+
+const WATCH_MS = 5000;
 
 /** Parses `name` or `name:oss-region` lines (commas and spaces also separate). */
 export function parseBucketList(text, defaultRegion) {
@@ -23,14 +26,17 @@ export function parseBucketList(text, defaultRegion) {
 
 export class OverviewView {
   #run = 0;
+  #watchTimer = null;
 
-  constructor() {
+  constructor({ onCallError } = {}) {
+    this.onCallError = onCallError ?? (() => {});
     this.tbody = $('ov-table').tBodies[0];
     this.errorBox = $('ov-error');
     $('ov-scan').addEventListener('click', () => this.scan());
     $('ov-cancel').addEventListener('click', () => this.stop());
     $('ov-load-emulator').addEventListener('click', () => this.loadFromEmulator());
     $('ov-only-rules').addEventListener('change', () => this.#filter());
+    $('ov-auto').addEventListener('change', () => this.#watch(this.#run));
   }
 
   /** Demo only: the emulator lists its buckets at /_emulator/buckets (not an OSS API). */
@@ -51,7 +57,13 @@ export class OverviewView {
     }
   }
 
+  /** No more automatic reads (dead credentials); a new Scan reads again. */
+  stopPolling() {
+    clearTimeout(this.#watchTimer);
+  }
+
   stop() {
+    clearTimeout(this.#watchTimer);
     this.#run++;
     $('ov-cancel').disabled = true;
     $('ov-scan').disabled = false;
@@ -76,7 +88,7 @@ export class OverviewView {
     $('ov-cancel').disabled = false;
     const summary = () => {
       const secs = ((performance.now() - stats.started) / 1000).toFixed(1);
-      setText($('ov-summary'), `${stats.done} of ${stats.total} buckets read in ${secs} s · ${stats.withRules} with rules · ${stats.rules} rules · ${stats.errors} errors · at most ${meter.peak} requests in flight (limit ${MAX_IN_FLIGHT})`);
+      setText($('ov-summary'), `${stats.done} of ${stats.total} buckets read in ${secs} s · ${stats.withRules} with rules · ${plural(stats.rules, 'rule')} · ${plural(stats.errors, 'error')} · at most ${meter.peak} requests in flight (limit ${MAX_IN_FLIGHT})`);
       bar.value = stats.done;
     };
     summary();
@@ -86,6 +98,7 @@ export class OverviewView {
       this.tbody.append(tr);
       return { b, tr, cells };
     });
+    this.rows = rows;
     await Promise.all(rows.map((row) => this.#scanOne(row, run, stats, summary)));
     if (run !== this.#run) return;
     summary();
@@ -93,10 +106,29 @@ export class OverviewView {
     $('ov-summary').dataset.done = 'true';
     $('ov-scan').disabled = false;
     $('ov-cancel').disabled = true;
+    this.#watch(run);
   }
 
-  async #scanOne({ b, tr, cells }, run, stats, summary) {
-    $('ov-summary').dataset.done = 'false';
+  /** Reads the buckets whose rules change state again, every 5 s, until they settle. */
+  #watch(run) {
+    clearTimeout(this.#watchTimer);
+    const note = $('ov-watch');
+    const changing = (this.rows ?? []).filter((r) => r.changing);
+    if (run !== this.#run || !$('ov-auto').checked || session.dead || changing.length === 0) {
+      setText(note, changing.length && !session.dead ? '' : this.rows?.length ? 'No rule is changing state: not reading again (Scan reads everything again).' : '');
+      return;
+    }
+    setText(note, `Reading ${plural(changing.length, 'bucket')} whose rules change state every ${WATCH_MS / 1000} s · last ${fmtTime(serverNow())}`);
+    this.#watchTimer = setTimeout(async () => {
+      if (document.hidden) return this.#watch(run);
+      await Promise.all(changing.map((row) => this.#scanOne(row, run, null, null)));
+      this.#watch(run);
+    }, WATCH_MS);
+  }
+
+  async #scanOne(row, run, stats, summary) {
+    const { b, tr, cells } = row;
+    if (stats) $('ov-summary').dataset.done = 'false';
     let client;
     try {
       client = clientFor(b.name, b.region);
@@ -106,8 +138,11 @@ export class OverviewView {
         rules.map((r) => (r.status === 'doing' && run === this.#run ? limit(() => client.getBucketReplicationProgress(r.id)).then((p) => p.progress, () => undefined) : undefined)),
       );
       if (run !== this.#run) return;
-      stats.rules += rules.length;
-      if (rules.length) stats.withRules++;
+      row.changing = rules.some((r, i) => isChanging(r, progress[i]));
+      if (stats) {
+        stats.rules += rules.length;
+        if (rules.length) stats.withRules++;
+      }
       setText(cells[2], String(rules.length));
       tr.dataset.state = rules.length ? 'rules' : 'none';
       clear(cells[3]).append(
@@ -118,15 +153,19 @@ export class OverviewView {
       );
     } catch (e) {
       if (run !== this.#run) return;
-      stats.errors++;
+      row.changing = false;
+      this.onCallError(e);
+      if (stats) stats.errors++;
       tr.dataset.state = 'error';
       setText(cells[2], '!');
       clear(cells[3]).append(h('span', { class: 'error-inline' }, h('strong', null, e.code ?? e.name), ` ${e.message}`, e.requestId ? ` (request ID ${e.requestId})` : ''));
     } finally {
       client?.free();
       if (run === this.#run) {
-        stats.done++;
-        summary();
+        if (stats) {
+          stats.done++;
+          summary();
+        }
         this.#filterRow(tr);
       }
     }

@@ -1,31 +1,19 @@
-// The create-rule form. Validation and the request preview both come from the library
-// itself: each change runs putBucketReplication on a throwaway client whose `fetch` only
-// records the request, so the messages are the library's own (they name the field, which
-// picks the control to show them next to) and the XML is byte for byte what will be sent.
+// The create-rule form. Each edit is checked with the library's own `validateRule` (no client,
+// no request) plus the refusals the page can predict from what it already knows (bucket
+// regions, the rules it has read); errors are shown at the field they concern (fields.js) in
+// the form's words. The request preview comes from one dry-run client per connection whose
+// `fetch` only records, debounced, so the XML is byte for byte what will be sent.
 
-import { ReplicationClient } from '../../pkg/web/index.js';
+import { ReplicationClient, validateRule } from '../../pkg/web/index.js';
 import { h, $, clear, setText } from './dom.js';
 import { limit } from './net.js';
 import { session } from './session.js';
 import { showError, hideError } from './errors.js';
 import { prettyXml } from './xml-view.js';
+import { fieldOf } from './fields.js';
 
 const MAX_PREFIXES = 10;
-
-/** Library field path -> the control that shows its errors. */
-const FIELD_CONTROL = {
-  'rule.id': 'r-id',
-  'rule.destination.bucket': 'r-bucket',
-  'rule.destination.location': 'r-location',
-  'rule.destination.transferType': 'r-transfer',
-  'rule.prefixes': 'r-prefixes',
-  'rule.actions': 'r-actions',
-  'rule.syncRole': 'r-role',
-  'rule.replicaKmsKeyId': 'r-kms-key',
-  'rule.sseKmsEncryptedObjects': 'r-kms-key',
-  'rule.rtc': 'r-rtc',
-  'rule.historicalObjectReplication': 'r-history',
-};
+const PREVIEW_DELAY_MS = 150;
 
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -36,21 +24,8 @@ function uuid() {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-/** Which control a library message is about: `{ control, index }` or null. */
-export function fieldOf(message) {
-  const m = /^(rule\.[A-Za-z.]+)(?:\[(\d+)\])?/.exec(String(message));
-  if (!m) return null;
-  const control = FIELD_CONTROL[m[1]];
-  return control ? { control, index: m[2] === undefined ? undefined : Number(m[2]) } : null;
-}
-
-/** Runs the library's Put on a client that never sends: resolves to the captured request or the validation error. */
-export async function dryRun(rule, settings) {
-  let captured = null;
-  const capture = async (url, init) => {
-    captured = { url, method: init.method, headers: init.headers, body: init.body };
-    return new Response(null, { status: 200, headers: { 'x-oss-request-id': 'dry-run', 'x-oss-replication-rule-id': rule.id ?? 'dry-run' } });
-  };
+/** A client that signs but never sends: its `fetch` hands the request to `onRequest`. */
+function dryRunClient(settings, onRequest) {
   const options = {
     bucket: settings.bucket,
     region: settings.region,
@@ -59,18 +34,13 @@ export async function dryRun(rule, settings) {
     accessKeyId: 'LTAI5tDryRunOnly',
     accessKeySecret: 'dry-run-only',
     retryMax: 0,
-    fetch: capture,
+    fetch: async (url, init) => {
+      onRequest({ url, method: init.method, headers: init.headers, body: init.body });
+      return new Response(null, { status: 200, headers: { 'x-oss-request-id': 'dry-run', 'x-oss-replication-rule-id': 'dry-run' } });
+    },
   };
   if (settings.endpoint) options.endpoint = settings.endpoint;
-  const client = new ReplicationClient(options);
-  try {
-    await client.putBucketReplication(rule);
-    return { ok: true, request: captured };
-  } catch (error) {
-    return { ok: false, error };
-  } finally {
-    client.free();
-  }
+  return new ReplicationClient(options);
 }
 
 export class RuleForm {
@@ -80,10 +50,15 @@ export class RuleForm {
   #location = { locations: [], constraints: new Map(), rtc: new Set(), source: '' };
   #ruleId = uuid();
   #prefixes = [];
+  #preview = null;
+  #previewTimer = null;
+  #captured = null;
 
-  constructor({ knownBuckets, onCreated }) {
+  constructor({ knownBuckets, existingRules, onCreated, onLocations }) {
     this.knownBuckets = knownBuckets;
+    this.existingRules = existingRules ?? (() => []);
     this.onCreated = onCreated;
+    this.onLocations = onLocations ?? (() => {});
     this.form = $('rule-form');
     this.errorBox = $('rule-error');
     this.form.addEventListener('submit', (e) => {
@@ -113,6 +88,10 @@ export class RuleForm {
     const select = $('r-location');
     clear(select);
     const source = `oss-${session.settings.region.replace(/^oss-/, '')}`;
+    this.#preview?.free();
+    this.#preview = dryRunClient(session.settings, (req) => {
+      this.#captured = req;
+    });
     try {
       const client = session.client;
       const loc = await limit(() => client.getBucketReplicationLocation());
@@ -122,6 +101,7 @@ export class RuleForm {
         rtc: new Set(loc.rtcLocations),
         source,
       };
+      this.onLocations({ rtc: this.#location.rtc, source });
     } catch (e) {
       this.#location = { locations: [], constraints: new Map(), rtc: new Set(), source };
       showError(this.errorBox, e, { title: 'Reading the destination regions (GetBucketReplicationLocation) failed', bucket: session.settings.bucket });
@@ -158,14 +138,14 @@ export class RuleForm {
     $('rule-ok').hidden = true;
   }
 
+  /** A new destination region: its transfer types, back to the default (never a billed one carried over). */
   #locationChanged() {
     const l = $('r-location').value;
     const { constraints, rtc, source } = this.#location;
     const transfer = $('r-transfer');
-    const previous = transfer.value;
     const types = constraints.get(l) ?? (l === source ? ['internal'] : ['internal', 'oss_acc']);
-    clear(transfer).append(...types.map((t) => h('option', { value: t }, t === 'oss_acc' ? 'oss_acc (transfer acceleration)' : t)));
-    if (types.includes(previous)) transfer.value = previous;
+    clear(transfer).append(...types.map((t) => h('option', { value: t }, t === 'oss_acc' ? 'oss_acc (transfer acceleration, billed)' : t)));
+    transfer.value = types.includes('internal') ? 'internal' : types[0];
     setText($('r-transfer-note'),
       constraints.has(l) ? `OSS requires ${types.join(' or ')} to ${l}.`
         : l === source ? 'Same-region replication: transfer acceleration is not available.'
@@ -203,6 +183,7 @@ export class RuleForm {
       input.addEventListener('input', () => {
         this.#prefixes[i] = input.value;
         this.#touched.add(id);
+        this.#touched.add('r-prefixes');
       });
       const remove = h('button', { type: 'button', class: 'small', 'aria-label': `Remove prefix ${i + 1}`, on: { click: () => this.#removePrefix(i) } }, 'Remove');
       list.append(h('li', null, h('label', { for: id, class: 'sr-only' }, `Prefix ${i + 1}`), input, ' ', remove, h('p', { class: 'field-error', id: `${id}-err`, hidden: true })));
@@ -252,17 +233,42 @@ export class RuleForm {
     for (const el of this.form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   }
 
-  /** Shows `message` next to the control the library named; returns that control. */
-  #showFieldError(message) {
-    const f = fieldOf(message);
-    if (!f) return null;
-    let controlId = f.control;
-    if (f.control === 'r-prefixes' && f.index !== undefined && this.#prefixes.length > f.index) controlId = `r-prefix-${f.index}`;
+  /**
+   * Refusals OSS would answer that the page can tell beforehand from what it knows: the
+   * regions of the buckets it knows, the rules it has read, OSS's object-name rules.
+   * Returns `{ control, index, text }` or null.
+   */
+  #predict(rule) {
+    const src = session.settings?.bucket;
+    const dest = rule.destination;
+    for (const [i, p] of (rule.prefixes ?? []).entries()) {
+      if (p.startsWith('/')) {
+        return { control: 'r-prefixes', index: i, text: `Object names cannot start with "/", so this prefix matches nothing. Did you mean "${p.replace(/^\/+/, '')}"?` };
+      }
+    }
+    if (dest.bucket === src) return { control: 'r-bucket', text: `${src} is the source bucket: the destination must be another bucket (OSS refuses InvalidTargetBucket).` };
+    const known = this.knownBuckets().find((b) => b.name === dest.bucket);
+    if (known?.location && known.location !== dest.location) {
+      return { control: 'r-bucket', text: `${dest.bucket} is in ${known.location}, not ${dest.location}: pick ${known.location} as the destination region (OSS refuses InvalidTargetLocation).` };
+    }
+    const existing = this.existingRules().filter((r) => r.status !== 'closing');
+    const sameId = existing.find((r) => r.id === rule.id);
+    if (sameId) return { control: 'r-id', text: `${src} already has a rule with ID ${rule.id} (OSS refuses BucketReplicationAlreadyExist).` };
+    const sameDest = existing.find((r) => r.destination?.bucket === dest.bucket);
+    if (sameDest) return { control: 'r-bucket', text: `Rule ${sameDest.id} already replicates ${src} to ${dest.bucket}: one rule per destination bucket (OSS refuses BucketReplicationAlreadyExist).` };
+    return null;
+  }
+
+  /** Shows `problem.text` next to its control (once the operator touched it); returns the control. */
+  #showFieldError(problem, force = false) {
+    if (!problem?.control) return null;
+    let controlId = problem.control;
+    if (controlId === 'r-prefixes' && problem.index !== undefined && this.#prefixes.length > problem.index) controlId = `r-prefix-${problem.index}`;
     const related = { 'r-kms-key': 'r-kms', 'r-rtc': 'r-location', 'r-transfer': 'r-location' }[controlId];
-    const touched = this.#submitted || this.#touched.has(controlId) || this.#touched.has(related);
+    const touched = force || this.#submitted || this.#touched.has(controlId) || this.#touched.has(related);
     if (!touched) return null;
     const err = $(`${controlId}-err`);
-    err.textContent = message;
+    err.textContent = problem.text;
     err.hidden = false;
     const control = controlId === 'r-prefixes' ? $('r-prefix-add') : controlId === 'r-actions' ? this.form.querySelector('input[name=action]') : $(controlId);
     control.setAttribute('aria-invalid', 'true');
@@ -272,38 +278,60 @@ export class RuleForm {
     return control;
   }
 
-  /** Dry-runs the current rule: updates the inline errors and the preview. */
-  async validate() {
+  /** Checks the current rule (library rules, then predictable refusals); updates the errors and the preview. */
+  validate() {
+    if (!session.settings) return { ok: false };
     const seq = ++this.#seq;
-    const settings = session.settings;
-    if (!settings) return { ok: false };
     const rule = this.rule();
-    const result = await dryRun(rule, settings);
-    if (seq !== this.#seq) return result; // a newer edit superseded this one
+    let problem = null;
+    let error = null;
+    try {
+      validateRule(rule);
+      problem = this.#predict(rule);
+    } catch (e) {
+      error = e;
+      problem = fieldOf(e) ?? { text: e.message };
+    }
     this.#clearFieldErrors();
+    clearTimeout(this.#previewTimer);
     const head = $('r-preview-head');
     const pre = $('r-preview');
-    if (result.ok) {
-      const hd = result.request.headers ?? {};
-      setText(head, [`${result.request.method} ${result.request.url}`, `content-type: ${hd['content-type'] ?? ''}`, `content-md5: ${hd['content-md5'] ?? ''}`, `(${new TextEncoder().encode(result.request.body ?? '').length} bytes)`].join('\n'));
-      setText(pre, prettyXml(result.request.body ?? ''));
-      pre.classList.remove('invalid');
-    } else {
-      result.control = this.#showFieldError(result.error.message);
+    if (problem) {
+      const control = this.#showFieldError(problem);
       setText(head, '');
-      setText(pre, `No preview until the rule is valid:\n${result.error.message}`);
-      pre.classList.add('invalid');
+      // Not an error display: the field says what is missing once the operator gets there.
+      setText(pre, 'The request appears here once the rule is complete.');
+      pre.classList.add('pending');
+      return { ok: false, problem, error, control };
     }
-    return result;
+    this.#previewTimer = setTimeout(() => this.#renderPreview(rule, seq), PREVIEW_DELAY_MS);
+    return { ok: true, rule };
+  }
+
+  async #renderPreview(rule, seq) {
+    const client = this.#preview;
+    if (!client) return;
+    this.#captured = null;
+    try {
+      await client.putBucketReplication(rule);
+    } catch {
+      return; // validateRule passed, so this does not happen; the real Put would say why
+    }
+    const req = this.#captured;
+    if (seq !== this.#seq || !req) return; // a newer edit superseded this one
+    const hd = req.headers ?? {};
+    setText($('r-preview-head'), [`${req.method} ${req.url}`, `content-type: ${hd['content-type'] ?? ''}`, `content-md5: ${hd['content-md5'] ?? ''}`, `(${new TextEncoder().encode(req.body ?? '').length} bytes)`].join('\n'));
+    setText($('r-preview'), prettyXml(req.body ?? ''));
+    $('r-preview').classList.remove('pending');
   }
 
   async submit() {
     this.#submitted = true;
     hideError(this.errorBox);
     $('rule-ok').hidden = true;
-    const result = await this.validate();
+    const result = this.validate();
     if (!result.ok) {
-      const control = result.control ?? this.#showFieldError(result.error?.message ?? '');
+      const control = result.control ?? this.#showFieldError(result.problem, true);
       if (control) control.focus();
       else if (result.error) showError(this.errorBox, result.error, { title: 'The rule is not valid' });
       return;
@@ -321,7 +349,7 @@ export class RuleForm {
       this.onCreated(ruleId);
     } catch (e) {
       showError(this.errorBox, e, { title: 'Creating the rule failed', bucket: session.settings?.bucket });
-      if (e.code === 'InvalidArgument') this.#showFieldError(e.message);
+      if (e.code === 'InvalidArgument') this.#showFieldError(fieldOf(e), true);
     } finally {
       button.disabled = false;
     }

@@ -1,25 +1,39 @@
 // The rules table of the connected bucket: status badges, per-rule progress, RTC on/off and
 // delete with confirmation. Rows are keyed by rule ID and updated in place, so polling never
 // steals keyboard focus from a button in the table.
+//
+// Polling is adaptive: every 2 s while a rule changes state (starting, closing, RTC enabling,
+// historical copy under way, an action in flight), every 30 s otherwise, never while the tab
+// is hidden, there are no rules, or the credentials no longer work.
 
-import { h, $, clear, setText, clock } from './dom.js';
+import { h, $, clear, setText, fmtTime, fmtRelative, timeEl, plural } from './dom.js';
 import { limit } from './net.js';
 import { showError, hideError } from './errors.js';
+import { session, serverNow } from './session.js';
 
-const POLL_MS = 2000;
+export const FAST_MS = 2000;
+export const SLOW_MS = 30_000;
+/** Reads shorter than this show no loading state (no flicker on every poll). */
+const LOADING_AFTER_MS = 250;
 const KNOWN_STATUS = new Set(['starting', 'doing', 'closing']);
 
-function pct(fraction) {
-  return Math.max(0, Math.min(100, Math.floor(Number(fraction) * 100)));
+/** Percent for a 0..1 fraction: rounded (0.29 -> 29), but 100 only once the fraction is 1. */
+export function pct(fraction) {
+  const f = Number(fraction);
+  if (!Number.isFinite(f) || f <= 0) return 0;
+  if (f >= 1) return 100;
+  return Math.min(99, Math.round(f * 100));
 }
 
-/** Whether a rule still changes on its own (worth polling). */
-export function isActive(rule) {
-  return ['starting', 'doing', 'closing'].includes(rule.status) || rule.rtcStatus === 'enabling';
+/** Whether a rule still changes on its own, so it is worth reading every 2 s. */
+export function isChanging(rule, progress) {
+  if (rule.status === 'starting' || rule.status === 'closing' || rule.rtcStatus === 'enabling') return true;
+  if (rule.status !== 'doing' || rule.historicalObjectReplication === false) return false;
+  return progress?.historicalObject === undefined || Number(progress.historicalObject) < 1;
 }
 
-/** Block elements describing the progress of `rule` (shared with the overview). */
-export function progressParts(rule, progress) {
+/** Block elements describing the progress of `rule` (shared with the overview); `now` is OSS's clock. */
+export function progressParts(rule, progress, now = serverNow()) {
   const parts = [];
   if (rule.status === 'starting') return [h('div', { class: 'note' }, 'Starting: OSS is preparing the rule')];
   if (rule.status === 'closing') return [h('div', { class: 'note' }, 'Closing: OSS is removing the rule')];
@@ -36,11 +50,12 @@ export function progressParts(rule, progress) {
     parts.push(h('div', { class: 'note' }, 'Historical objects: no figure yet'));
   }
   if (progress?.newObject) {
-    const t = new Date(progress.newObject);
+    const t = Date.parse(progress.newObject);
     parts.push(
       h('div', { class: 'checkpoint-line' }, 'New objects replicated up to ',
-        h('time', { class: 'checkpoint', datetime: progress.newObject, title: progress.newObject },
-          Number.isNaN(t.getTime()) ? progress.newObject : t.toLocaleString())),
+        Number.isNaN(t)
+          ? h('time', { class: 'checkpoint', datetime: progress.newObject }, progress.newObject)
+          : timeEl(t, `${fmtTime(t, { now })} (${fmtRelative(t, now)})`, { class: 'checkpoint' })),
     );
   }
   return parts;
@@ -52,24 +67,38 @@ export function badge(status) {
   return h('span', { class: `badge badge-${KNOWN_STATUS.has(s) ? s : 'other'}` }, s);
 }
 
+/** `AccessDenied (HTTP 403)` or `NetworkError (no HTTP answer)`. */
+function codeOf(e) {
+  const status = e?.status > 0 ? ` (HTTP ${e.status})` : e?.status === -1 ? ' (no HTTP answer)' : '';
+  return `${e?.code ?? e?.name ?? 'Error'}${status}`;
+}
+
 export class RulesView {
   #client = null;
   #bucket = '';
   #rows = new Map();
   #rules = [];
+  /** Rule ID -> { value, at } of the last progress read that worked. */
   #progress = new Map();
+  /** Rule ID -> the error of the last progress read, when it failed. */
+  #progressErr = new Map();
+  /** { rtc: Set of locations, source } from GetBucketReplicationLocation, or null (unknown). */
+  #routes = null;
   #timer = null;
   #loading = null;
+  #loadingTimer = null;
   #busy = new Set();
 
-  constructor({ onChange } = {}) {
-    this.onChange = onChange ?? (() => {});
+  constructor({ onCallError, onCallOk } = {}) {
+    this.onCallError = onCallError ?? (() => {});
+    this.onCallOk = onCallOk ?? (() => {});
     this.tbody = $('rules-table').tBodies[0];
     this.errorBox = $('rules-error');
+    this.actionBox = $('rules-action-error');
     this.live = $('rules-live');
     this.auto = $('rules-auto');
     this.dialog = $('delete-dialog');
-    $('rules-refresh').addEventListener('click', () => this.refresh());
+    $('rules-refresh').addEventListener('click', () => this.refresh({ manual: true }));
     this.auto.addEventListener('change', () => this.#schedule());
     document.addEventListener('visibilitychange', () => this.#schedule());
   }
@@ -93,62 +122,117 @@ export class RulesView {
     this.#rows.clear();
     this.#rules = [];
     this.#progress.clear();
+    this.#progressErr.clear();
+    this.#routes = null;
+    // A read still in flight belongs to the old client: its answer is dropped, and the next
+    // refresh must not wait for it.
+    this.#loading = null;
+    setText($('rules-updated'), '');
     clear(this.tbody);
     hideError(this.errorBox);
+    hideError(this.actionBox);
+  }
+
+  /** Where RTC is possible (from the location read); rows then offer "Turn on" only there. */
+  setRoutes(routes) {
+    this.#routes = routes;
+    for (const rule of this.#rules) {
+      const row = this.#rows.get(rule.id);
+      if (row) this.#update(row, rule);
+    }
+  }
+
+  /** No more automatic reads (dead credentials); Refresh still reads once. */
+  stopPolling() {
+    clearTimeout(this.#timer);
+    delete $('rules').dataset.poll;
   }
 
   /** Reads the rules and the progress of every `doing` rule, then renders. */
-  refresh() {
-    if (this.#loading) return this.#loading;
+  refresh({ manual = false } = {}) {
+    if (this.#loading) {
+      if (manual) this.#showLoading();
+      return this.#loading;
+    }
     const client = this.#client;
     if (!client) return Promise.resolve();
     clearTimeout(this.#timer);
-    this.#loading = (async () => {
+    clearTimeout(this.#loadingTimer);
+    if (manual) this.#showLoading();
+    else this.#loadingTimer = setTimeout(() => this.#showLoading(), LOADING_AFTER_MS);
+    const run = (async () => {
       try {
         const { rules } = await limit(() => client.getBucketReplication());
         const progress = new Map();
+        const failures = new Map();
         await Promise.all(
           rules
             .filter((r) => r.status === 'doing')
             .map((r) =>
               limit(() => client.getBucketReplicationProgress(r.id)).then(
                 (p) => progress.set(r.id, p.progress),
-                () => {}, // the rule may have gone between the two calls; the next poll tells
+                // A rule gone between the two calls is not a failure; the next read tells.
+                (e) => e?.code !== 'NoSuchReplicationRule' && failures.set(r.id, e),
               ),
             ),
         );
         if (client !== this.#client) return;
-        this.#render(rules, progress);
+        this.#render(rules, progress, failures);
         hideError(this.errorBox);
-        setText($('rules-updated'), `Last read ${clock()}`);
+        const failed = failures.size ? ` · progress of ${plural(failures.size, 'rule')} could not be read` : '';
+        setText($('rules-updated'), `Last read ${fmtTime(serverNow())}${failed}`);
+        this.onCallOk();
+        for (const e of failures.values()) this.onCallError(e);
       } catch (e) {
         if (client !== this.#client) return;
         showError(this.errorBox, e, { title: 'Reading the rules failed', bucket: this.#bucket });
+        setText($('rules-updated'), `Read failed at ${fmtTime(serverNow())}; the table shows the last rules read`);
+        this.onCallError(e);
       } finally {
+        if (this.#loading !== run) return; // detached meanwhile: a newer read owns the state
+        clearTimeout(this.#loadingTimer);
         this.#loading = null;
+        $('rules').removeAttribute('aria-busy');
+        $('rules-updated').classList.remove('loading');
+        setText($('rules-refresh'), 'Refresh');
         // A read counter for scripts watching the page (tests, monitoring); not shown.
         this.reads = (this.reads ?? 0) + 1;
         $('rules').dataset.reads = String(this.reads);
         this.#schedule();
       }
     })();
-    return this.#loading;
+    this.#loading = run;
+    return run;
+  }
+
+  #showLoading() {
+    if (!this.#loading && !this.#client) return;
+    $('rules').setAttribute('aria-busy', 'true');
+    $('rules-updated').classList.add('loading');
+    setText($('rules-updated'), `Reading the rules of ${this.#bucket}…`);
+    setText($('rules-refresh'), 'Refreshing…');
   }
 
   #schedule() {
     clearTimeout(this.#timer);
-    if (!this.#client || !this.auto.checked || document.hidden) return;
-    if (!this.#rules.some(isActive) && this.#busy.size === 0) return;
-    this.#timer = setTimeout(() => this.refresh(), POLL_MS);
+    const el = $('rules');
+    delete el.dataset.poll;
+    if (!this.#client || !this.auto.checked || document.hidden || session.dead) return;
+    if (this.#rules.length === 0 && this.#busy.size === 0) return;
+    const fast = this.#busy.size > 0 || this.#rules.some((r) => isChanging(r, this.#progress.get(r.id)?.value));
+    el.dataset.poll = fast ? 'fast' : 'slow';
+    this.#timer = setTimeout(() => this.refresh(), fast ? FAST_MS : SLOW_MS);
   }
 
-  #render(rules, progress) {
+  #render(rules, progress, failures) {
     const before = new Set(this.#rows.keys());
     this.#rules = rules;
-    for (const [id, p] of progress) this.#progress.set(id, p);
+    const at = serverNow();
+    for (const [id, p] of progress) this.#progress.set(id, { value: p, at });
+    this.#progressErr = failures;
     rules.forEach((rule, i) => {
       const row = this.#rows.get(rule.id) ?? this.#createRow(rule.id);
-      this.#update(row, rule, this.#progress.get(rule.id));
+      this.#update(row, rule);
       if (this.tbody.rows[i] !== row.tr) this.tbody.insertBefore(row.tr, this.tbody.rows[i] ?? null);
       before.delete(rule.id);
     });
@@ -164,7 +248,6 @@ export class RulesView {
     }
     $('rules-empty').hidden = rules.length > 0;
     $('rules-table').hidden = rules.length === 0;
-    this.onChange(rules);
   }
 
   #createRow(id) {
@@ -189,9 +272,10 @@ export class RulesView {
     return row;
   }
 
-  #update(row, rule, progress) {
+  #update(row, rule) {
     const { cells } = row;
-    clear(cells.dest).append(h('strong', null, rule.destination?.bucket ?? ''), h('br'), h('span', { class: 'note' }, rule.destination?.location ?? ''));
+    const dest = rule.destination?.location ?? '';
+    clear(cells.dest).append(h('strong', null, rule.destination?.bucket ?? ''), h('br'), h('span', { class: 'note' }, dest));
     clear(cells.prefixes).append(
       rule.prefixes.length ? h('ul', { class: 'prefixes' }, rule.prefixes.map((p) => h('li', null, h('code', null, p)))) : h('span', { class: 'note' }, 'all objects'),
     );
@@ -199,7 +283,11 @@ export class RulesView {
     setText(cells.transfer, rule.destination?.transferType ?? 'internal');
     setText(cells.history, rule.historicalObjectReplication === false ? 'off' : 'on');
     const rtcOn = rule.rtcStatus ? rule.rtcStatus !== 'disabled' : Boolean(rule.rtc);
-    setText(row.rtcText, rule.rtcStatus ?? (rule.rtc ? 'enabled' : 'off'));
+    // OSS refuses RTC on routes GetBucketReplicationLocation does not list (and within a region).
+    const routes = this.#routes;
+    const possible = !routes || (dest !== routes.source && routes.rtc.has(dest));
+    row.rtcButton.hidden = !rtcOn && !possible;
+    setText(row.rtcText, !rtcOn && !possible ? (dest === routes?.source ? 'not available within a region' : `not available to ${dest}`) : rule.rtcStatus ?? (rule.rtc ? 'enabled' : 'off'));
     setText(row.rtcButton, rtcOn ? 'Turn off' : 'Turn on');
     row.rtcButton.setAttribute('aria-label', `${rtcOn ? 'Turn off' : 'Turn on'} RTC for rule ${rule.id}`);
     row.rtcButton.dataset.next = rtcOn ? 'off' : 'on';
@@ -207,21 +295,42 @@ export class RulesView {
     row.rtcButton.disabled = busy;
     row.deleteButton.disabled = busy;
     clear(cells.status).append(badge(rule.status));
-    clear(cells.progress).append(...progressParts(rule, progress));
+    const last = this.#progress.get(rule.id);
+    const failed = rule.status === 'doing' ? this.#progressErr.get(rule.id) : undefined;
+    const parts = progressParts(rule, last?.value);
+    if (failed) {
+      // Say so instead of showing old figures as if they were new.
+      parts.push(h('div', { class: 'progress-error error-inline' }, `Progress could not be read: ${codeOf(failed)}`,
+        last ? ` · figures above were read at ${fmtTime(last.at)}` : ''));
+    }
+    cells.progress.classList.toggle('stale', Boolean(failed));
+    clear(cells.progress).append(...parts);
+  }
+
+  /** An action's failure stays until the operator dismisses it or starts another action. */
+  #actionFailed(e, title) {
+    showError(this.actionBox, e, { title, bucket: this.#bucket });
+    this.actionBox.append(h('p', null, h('button', { type: 'button', class: 'small dismiss', on: { click: () => this.#dismiss() } }, 'Dismiss')));
+  }
+
+  #dismiss() {
+    hideError(this.actionBox);
+    $('rules-refresh').focus();
   }
 
   async #toggleRtc(id) {
     const row = this.#rows.get(id);
     const enable = row.rtcButton.dataset.next === 'on';
+    hideError(this.actionBox);
     this.#busy.add(id);
     row.rtcButton.disabled = true;
     try {
       const client = this.#client;
       await limit(() => client.putBucketRtc(id, enable));
-      hideError(this.errorBox);
       setText(this.live, `RTC ${enable ? 'enabling' : 'disabled'} for rule ${id}.`);
     } catch (e) {
-      showError(this.errorBox, e, { title: `Turning RTC ${enable ? 'on' : 'off'} for ${id} failed`, bucket: this.#bucket });
+      this.#actionFailed(e, `Turning RTC ${enable ? 'on' : 'off'} for ${id} failed`);
+      this.onCallError(e);
     } finally {
       this.#busy.delete(id);
       await this.refresh();
@@ -245,18 +354,20 @@ export class RulesView {
   }
 
   async #delete(id) {
+    hideError(this.actionBox);
     this.#busy.add(id);
     const row = this.#rows.get(id);
     if (row) row.deleteButton.disabled = true;
     try {
       const client = this.#client;
       await limit(() => client.deleteBucketReplication(id));
-      hideError(this.errorBox);
       setText(this.live, `Rule ${id} is closing.`);
       $('rules-refresh').focus();
     } catch (e) {
       this.#busy.delete(id);
-      showError(this.errorBox, e, { title: `Deleting ${id} failed`, bucket: this.#bucket });
+      this.#actionFailed(e, `Deleting ${id} failed`);
+      this.onCallError(e);
+      this.#rows.get(id)?.deleteButton.focus();
     }
     await this.refresh();
   }
