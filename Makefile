@@ -49,7 +49,7 @@ setup-apt:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; }
 
-test: setup test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-toolchains test-e2e test-size test-fuzz
+test: setup lint test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-toolchains test-e2e test-size test-fuzz
 
 EMULATOR := target/debug/oss-emulator
 WASM_TEST := cargo test --target wasm32-unknown-unknown -p oss-replication
@@ -157,7 +157,20 @@ test-differential: setup-python
 	  cargo test --test differential -- --nocapture
 	$(PY) tests/refgen/check_bodies.py target/our-put-bodies.json
 
+# The MSRV claimed by Cargo.toml's rust-version, as a rustup toolchain name (1.85 -> 1.85.0).
+MSRV := $(shell sed -n 's/^rust-version = "\([0-9]*\.[0-9]*\)"$$/\1.0/p; s/^rust-version = "\([0-9]*\.[0-9]*\.[0-9]*\)"$$/\1/p' Cargo.toml)
+
+# fmt and clippy -D warnings on everything: the workspace (library + emulator) native,
+# the library for wasm32, and the fuzz crate (its own workspace); then the library
+# (all targets, native and wasm32) on the declared rust-version.
 lint:
 	cargo fmt --all -- --check
+	cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p oss-replication --all-targets -- -D warnings
+	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
+	rustup toolchain list | grep -q '^$(MSRV)-' || rustup toolchain install $(MSRV) --profile minimal
+	rustup target list --toolchain $(MSRV) --installed | grep -q wasm32-unknown-unknown || \
+	  rustup target add --toolchain $(MSRV) wasm32-unknown-unknown
+	cargo +$(MSRV) check -p oss-replication --all-targets
+	cargo +$(MSRV) check -p oss-replication --lib --target wasm32-unknown-unknown

@@ -852,10 +852,16 @@ fn absurd_server_times_and_expirations_neither_panic_nor_wrap() {
         ok("<ReplicationLocation/>"),
     ]);
     block_on(client(&s).get_bucket_replication_location()).unwrap();
-    assert_eq!(header(&s.sent.borrow()[1], "x-oss-date"), Some("99991231T235959Z"));
+    assert_eq!(
+        header(&s.sent.borrow()[1], "x-oss-date"),
+        Some("99991231T235959Z")
+    );
     // Expirations at the ends of time: never refreshed early, or always.
     for (exp, refreshes) in [(i64::MAX, 1), (i64::MIN, 2)] {
-        let s = Script::new(vec![ok("<ReplicationLocation/>"), ok("<ReplicationLocation/>")]);
+        let s = Script::new(vec![
+            ok("<ReplicationLocation/>"),
+            ok("<ReplicationLocation/>"),
+        ]);
         let c = refreshing(&s, Some(exp));
         block_on(c.get_bucket_replication_location()).unwrap();
         block_on(c.get_bucket_replication_location()).unwrap();

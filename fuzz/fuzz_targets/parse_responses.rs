@@ -5,7 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use oss_replication::client::{HttpResponse, service_error};
 use oss_replication::replication::{
-    parse_get_bucket_replication, parse_get_bucket_replication_location, parse_get_bucket_replication_progress,
+    parse_get_bucket_replication, parse_get_bucket_replication_location,
+    parse_get_bucket_replication_progress,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -13,8 +14,16 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_get_bucket_replication_location(data);
     let _ = parse_get_bucket_replication_progress(data);
     let status = 400 + u16::from(data.first().copied().unwrap_or(0)) % 200;
-    let e = service_error(&HttpResponse { status, headers: Vec::new(), body: data.to_vec() });
+    let e = service_error(&HttpResponse {
+        status,
+        headers: Vec::new(),
+        body: data.to_vec(),
+    });
     assert!(!e.code().is_empty());
     // A message quotes at most a short excerpt of the body.
-    assert!(e.message().len() < 1024 || data.len() > 1024, "{}", e.message().len());
+    assert!(
+        e.message().len() < 1024 || data.len() > 1024,
+        "{}",
+        e.message().len()
+    );
 });
