@@ -131,30 +131,31 @@ fn json_string(out: &mut String, s: &str) {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c < ' ' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if c < ' ' => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
             c => out.push(c),
         }
     }
     out.push('"');
 }
 
-fn json_strings(out: &mut String, items: &[String]) {
+fn json_strings<S: AsRef<str>>(out: &mut String, items: &[S]) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        json_string(out, item);
+        json_string(out, item.as_ref());
     }
     out.push(']');
 }
 
-fn owned(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
-
 /// One `Allow` statement; `principal` is written as given (already JSON).
-fn statement(actions: &[String], resources: &[String], principal: Option<&str>) -> String {
+fn statement(actions: &[&str], resources: &[String], principal: Option<&str>) -> String {
     let mut s = String::from("{\"Effect\":\"Allow\",\"Action\":");
     json_strings(&mut s, actions);
     if let Some(p) = principal {
@@ -168,19 +169,18 @@ fn statement(actions: &[String], resources: &[String], principal: Option<&str>) 
 }
 
 fn policy(statements: &[String]) -> String {
-    format!(
-        "{{\"Version\":\"1\",\"Statement\":[{}]}}",
-        statements.join(",")
-    )
+    [
+        "{\"Version\":\"1\",\"Statement\":[",
+        &statements.join(","),
+        "]}",
+    ]
+    .concat()
 }
 
 /// `acs:oss:*:<account>:<bucket>` and the bucket's objects.
 fn bucket_resources(account: Option<&str>, bucket: &str) -> Vec<String> {
-    let account = account.unwrap_or("*");
-    vec![
-        format!("acs:oss:*:{account}:{bucket}"),
-        format!("acs:oss:*:{account}:{bucket}/*"),
-    ]
+    let arn = ["acs:oss:*:", account.unwrap_or("*"), ":", bucket].concat();
+    vec![arn.clone(), arn + "/*"]
 }
 
 fn check_account(field: &str, id: Option<&str>) -> Result<(), Error> {
@@ -222,28 +222,31 @@ pub fn replication_policies(input: &PolicyInput<'_>) -> Result<ReplicationPolici
     let dst = bucket_resources(dst_acct_or_src, input.destination_bucket);
 
     let operator_policy = policy(&[
-        statement(&owned(OPERATOR_ACTIONS), &src[..1], None),
+        statement(OPERATOR_ACTIONS, &src[..1], None),
         statement(
-            &owned(OPERATOR_READ_ACTIONS),
+            OPERATOR_READ_ACTIONS,
             &[src.clone(), dst.clone()].concat(),
             None,
         ),
     ]);
 
-    let role_trust_policy = policy(&[format!(
-        "{{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{{\"Service\":[\"{OSS_SERVICE}\"]}}}}"
-    )]);
+    let role_trust_policy = policy(&[[
+        "{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":[\"",
+        OSS_SERVICE,
+        "\"]}}",
+    ]
+    .concat()]);
 
     let mut role = vec![
-        statement(&owned(ROLE_SOURCE_ACTIONS), &src, None),
-        statement(&owned(ROLE_DESTINATION_ACTIONS), &dst, None),
+        statement(ROLE_SOURCE_ACTIONS, &src, None),
+        statement(ROLE_DESTINATION_ACTIONS, &dst, None),
     ];
     if rule.sse_kms_encrypted_objects == Some(true) {
         // Read SSE-KMS objects at the source; encrypt replicas with the named key
         // in the destination region.
         role.push(statement(
-            &owned(&["kms:Decrypt", "kms:DescribeKey", "kms:List*"]),
-            &[format!("acs:kms:*:{}:*", src_acct.unwrap_or("*"))],
+            &["kms:Decrypt", "kms:DescribeKey", "kms:List*"],
+            &[["acs:kms:*:", src_acct.unwrap_or("*"), ":*"].concat()],
             None,
         ));
         let region = rule
@@ -253,11 +256,16 @@ pub fn replication_policies(input: &PolicyInput<'_>) -> Result<ReplicationPolici
             .unwrap_or(&rule.destination.location);
         let key = rule.replica_kms_key_id.as_deref().unwrap_or("*");
         role.push(statement(
-            &owned(&["kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]),
-            &[format!(
-                "acs:kms:{region}:{}:key/{key}",
-                dst_acct_or_src.unwrap_or("*")
-            )],
+            &["kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            &[[
+                "acs:kms:",
+                region,
+                ":",
+                dst_acct_or_src.unwrap_or("*"),
+                ":key/",
+                key,
+            ]
+            .concat()],
             None,
         ));
     }
@@ -269,26 +277,26 @@ pub fn replication_policies(input: &PolicyInput<'_>) -> Result<ReplicationPolici
         let mut principal = String::from("[");
         json_string(
             &mut principal,
-            &format!(
-                "arn:sts::{}:assumed-role/{role_name}/*",
-                src_acct.unwrap_or("*")
-            ),
+            &[
+                "arn:sts::",
+                src_acct.unwrap_or("*"),
+                ":assumed-role/",
+                role_name,
+                "/*",
+            ]
+            .concat(),
         );
         principal.push(']');
-        policy(&[statement(
-            &owned(ROLE_DESTINATION_ACTIONS),
-            &dst,
-            Some(&principal),
-        )])
+        policy(&[statement(ROLE_DESTINATION_ACTIONS, &dst, Some(&principal))])
     });
 
     let mut cors_rule =
         String::from("{\"allowedOrigins\":[\"https://your-console.example\"],\"allowedMethods\":");
-    json_strings(&mut cors_rule, &owned(CORS_METHODS));
+    json_strings(&mut cors_rule, CORS_METHODS);
     cors_rule.push_str(",\"allowedHeaders\":");
-    json_strings(&mut cors_rule, &owned(CORS_ALLOWED_HEADERS));
+    json_strings(&mut cors_rule, CORS_ALLOWED_HEADERS);
     cors_rule.push_str(",\"exposeHeaders\":");
-    json_strings(&mut cors_rule, &owned(CORS_EXPOSE_HEADERS));
+    json_strings(&mut cors_rule, CORS_EXPOSE_HEADERS);
     cors_rule.push_str(",\"maxAgeSeconds\":600}");
 
     Ok(ReplicationPolicies {
