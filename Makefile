@@ -127,17 +127,19 @@ WASM_RELEASE := target/wasm-release/wasm32-unknown-unknown/release/oss_replicati
 WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none
 
 # The npm package: release build (pinned nightly, std rebuilt without panic machinery),
-# wasm-bindgen for the web and Node, npm binaryen's wasm-opt, then scripts/build-pkg.mjs: the
+# wasm-bindgen for the web and Node, npm binaryen's wasm-opt (in a private staging folder, so
+# tests running meanwhile never see a half-built pkg/), then scripts/build-pkg.mjs: the
 # loading variants (wasm embedded for bundlers and runtimes that cannot find a separate file,
 # imported as a module in Workers, a separate file for webpack) and the CommonJS declarations.
 build: setup-rust setup-nightly setup-node
 	RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo +$(NIGHTLY) build --release --target wasm32-unknown-unknown \
 	  -p oss-replication --target-dir target/wasm-release -Z build-std=std,panic_abort
-	wasm-bindgen --target web --no-typescript --out-dir pkg/web $(WASM_RELEASE)
-	wasm-bindgen --target nodejs --no-typescript --out-dir pkg/node $(WASM_RELEASE)
+	stage=target/pkg-build.$$$$; rm -rf $$stage; \
+	wasm-bindgen --target web --no-typescript --out-dir $$stage/web $(WASM_RELEASE) && \
+	wasm-bindgen --target nodejs --no-typescript --out-dir $$stage/node $(WASM_RELEASE) && \
 	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-	  pkg/web/oss_replication_bg.wasm -o pkg/web/oss_replication_bg.wasm
-	node scripts/build-pkg.mjs
+	  $$stage/web/oss_replication_bg.wasm -o $$stage/web/oss_replication_bg.wasm && \
+	node scripts/build-pkg.mjs $$stage --install pkg; status=$$?; rm -rf $$stage; exit $$status
 	@ls -l pkg/web/oss_replication_bg.wasm pkg/web/oss_replication.js | awk '{print $$5, $$9}'
 
 # The package as users get it: Node API tests, TypeScript declarations, npm pack + install in a clean folder.
