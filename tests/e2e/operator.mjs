@@ -374,6 +374,23 @@ export async function operatorScenarios(t) {
     }
   });
 
+  await opsScenario('look: region names beside the IDs, technical details folded away', async () => {
+    const option = await page.locator('#r-location option[value="oss-cn-beijing"]').innerText();
+    assert(/oss-cn-beijing · China \(Beijing\)/.test(option), `the destination region names the place: ${option}`);
+    assert((await row('ops-bj').locator('.region-name').innerText()) === 'China (Beijing)', 'the rule names its destination region');
+    await ctl.arm({ match: { method: 'GET', query: 'replication', bucket: 'e2e-ops' }, count: 1, action: { status: 403, code: 'AccessDenied', message: 'You have no right to access this bucket.' } });
+    await rulesRefresh();
+    const box = page.locator('#rules-error');
+    const shown = await box.innerText();
+    assert(/AccessDenied/.test(shown) && /You have no right/.test(shown) && /oss:GetBucketReplication/.test(shown), `the message and what to do are shown: ${shown}`);
+    assert(await box.locator('.error-request-id').isVisible(), 'the request ID (what support asks for) is in sight');
+    assert(!/Host ID|Retryable/.test(shown), `the technical facts are folded away: ${shown}`);
+    await box.locator('details.tech summary').click();
+    assert(/Host ID/.test(await box.innerText()), 'and one click away');
+    await shot('21-error-folded.png', 'AccessDenied: code, message, request ID and the RAM actions in sight; EC, host ID folded under Technical details', box);
+    await rulesRefresh();
+  });
+
   await opsScenario('bug 15: "1 error", times with their zone, "/" prefixes refused, the overview refreshes, the request log fits 375 px', async () => {
     // Five small bugs: each part is checked and every failing part reported.
     const problems = [];

@@ -89,23 +89,27 @@ export function showError(box, err, { title, bucket } = {}) {
   const message = h('p', { class: 'error-message' }, String(err?.message ?? err));
   box.append(h('p', { class: 'error-title' }, title ?? 'The request failed', ': ', h('strong', { class: 'error-code' }, code), status && ` (${status})`));
   if (!noAnswer) box.append(message);
+  // What support asks for (the request ID) stays in sight; the rest is folded away.
   const facts = h('dl', { class: 'facts' });
-  const fact = (label, value, cls) => {
+  const tech = h('dl', { class: 'facts' });
+  const fact = (list, label, value, cls) => {
     if (value === undefined || value === null || value === '') return;
-    facts.append(h('dt', null, label), h('dd', null, h('code', { class: cls }, String(value))));
+    list.append(h('dt', null, label), h('dd', null, h('code', { class: cls }, String(value))));
   };
   if (isOss) {
-    if (err.status > 0 || err.requestId) fact('Request ID', err.requestId ?? '(none)', 'error-request-id');
-    fact('EC', err.ec);
-    fact('Host ID', err.hostId);
-    fact('Retryable', err.retryable ? 'yes' : 'no');
+    if (err.status > 0 || err.requestId) fact(facts, 'Request ID', err.requestId ?? '(none)', 'error-request-id');
+    fact(tech, 'EC', err.ec);
+    fact(tech, 'Host ID', err.hostId);
+    fact(tech, 'Retryable', err.retryable ? 'yes' : 'no');
   }
-  if (!noAnswer && facts.childElementCount > 0) box.append(facts);
+  if (facts.childElementCount > 0) box.append(facts);
   if (isOss && typeof err.recommendDoc === 'string' && /^https:\/\//.test(err.recommendDoc)) {
     box.append(h('p', null, h('a', { href: err.recommendDoc, rel: 'noopener noreferrer', target: '_blank' }, 'Troubleshooting guide')));
   }
   if (isOss) box.append(...hint(err, bucket));
-  if (noAnswer) box.append(h('details', { class: 'tech' }, h('summary', null, 'Technical details'), message, facts));
+  if (noAnswer || tech.childElementCount > 0) {
+    box.append(h('details', { class: 'tech' }, h('summary', null, 'Technical details'), noAnswer ? message : null, tech.childElementCount > 0 ? tech : null));
+  }
   box.hidden = false;
 }
 

@@ -12,6 +12,7 @@ import { RuleForm } from './rule-form.js';
 import { CopyView } from './copy.js';
 import { OverviewView } from './overview.js';
 import { startActivityView } from './activity.js';
+import { regionName } from './regions.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao', 'cn-zhangjiakou', 'cn-shenzhen', 'cn-hongkong', 'us-west-1', 'us-east-1', 'ap-southeast-1', 'eu-central-1'];
 const CONNECTED_SECTIONS = ['rules', 'create', 'copy', 'overview', 'activity'];
@@ -260,7 +261,7 @@ function disconnect(views, status = 'Not connected (credentials forgotten)') {
 async function main() {
   await init();
   await loadDemoDefaults();
-  clear($('known-regions')).append(...REGIONS.map((r) => h('option', { value: r })));
+  clear($('known-regions')).append(...REGIONS.map((r) => h('option', { value: r }, regionName(r) ?? '')));
 
   const views = {};
   const rules = new RulesView({ onCallError: (e) => onCallError(views, e), onCallOk: () => onCallOk(views) });

@@ -7,6 +7,7 @@ import { limit, meter, MAX_IN_FLIGHT } from './net.js';
 import { session, clientFor, regionId, serverNow } from './session.js';
 import { showMessage, hideError } from './errors.js';
 import { badge, progressParts, isChanging } from './rules.js';
+import { regionLabel } from './regions.js';
 
 const WATCH_MS = 5000;
 
@@ -93,7 +94,7 @@ export class OverviewView {
     };
     summary();
     const rows = buckets.map((b) => {
-      const cells = [h('td', { 'data-label': 'Bucket' }, h('strong', null, b.name)), h('td', { 'data-label': 'Region' }, b.region), h('td', { 'data-label': 'Rules', class: 'ov-count' }, '…'), h('td', { 'data-label': 'Details', class: 'ov-details' })];
+      const cells = [h('td', { 'data-label': 'Bucket' }, h('strong', null, b.name)), h('td', { 'data-label': 'Region' }, regionLabel(b.region)), h('td', { 'data-label': 'Rules', class: 'ov-count' }, '…'), h('td', { 'data-label': 'Details', class: 'ov-details' })];
       const tr = h('tr', { dataset: { bucket: b.name, state: 'pending' } }, cells);
       this.tbody.append(tr);
       return { b, tr, cells };

@@ -11,6 +11,7 @@ import { session } from './session.js';
 import { showError, hideError } from './errors.js';
 import { prettyXml } from './xml-view.js';
 import { fieldOf } from './fields.js';
+import { regionLabel } from './regions.js';
 
 const MAX_PREFIXES = 10;
 const PREVIEW_DELAY_MS = 150;
@@ -111,10 +112,10 @@ export class RuleForm {
       const notes = [];
       if (constraints.has(l)) notes.push(`${constraints.get(l).join('/')} only`);
       if (rtc.has(l)) notes.push('RTC');
-      select.append(h('option', { value: l }, notes.length ? `${l} (${notes.join(', ')})` : l));
+      select.append(h('option', { value: l }, notes.length ? `${regionLabel(l)} (${notes.join(', ')})` : regionLabel(l)));
     }
     // Same-region replication is allowed even though OSS does not list the source region.
-    if (!locations.includes(source)) select.append(h('option', { value: source }, `${source} (same region)`));
+    if (!locations.includes(source)) select.append(h('option', { value: source }, `${regionLabel(source)} (same region)`));
     this.reset();
   }
 

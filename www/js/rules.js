@@ -10,6 +10,7 @@ import { h, $, clear, setText, fmtTime, fmtRelative, timeEl, plural } from './do
 import { limit } from './net.js';
 import { showError, hideError } from './errors.js';
 import { session, serverNow } from './session.js';
+import { regionName } from './regions.js';
 
 export const FAST_MS = 2000;
 export const SLOW_MS = 30_000;
@@ -275,7 +276,8 @@ export class RulesView {
   #update(row, rule) {
     const { cells } = row;
     const dest = rule.destination?.location ?? '';
-    clear(cells.dest).append(h('strong', null, rule.destination?.bucket ?? ''), h('br'), h('span', { class: 'note' }, dest));
+    clear(cells.dest).append(h('strong', null, rule.destination?.bucket ?? ''), h('br'), h('span', { class: 'note region' }, dest),
+      regionName(dest) ? h('span', { class: 'note region-name' }, regionName(dest)) : null);
     clear(cells.prefixes).append(
       rule.prefixes.length ? h('ul', { class: 'prefixes' }, rule.prefixes.map((p) => h('li', null, h('code', null, p)))) : h('span', { class: 'note' }, 'all objects'),
     );
