@@ -300,7 +300,7 @@ add('Jest 30 + Babel', async () => {
   const out = await run(node, [path.join(here, 'node_modules/jest/bin/jest.js'), '--ci', '--rootDir', dir], dir);
   return { result: out.match(/Tests:.*/)?.[0] ?? 'passed' };
 });
-add('Vitest', async () => {
+add('Vitest (node and happy-dom environments)', async () => {
   const dir = fixture('vitest', 'vitest');
   const out = await run(bin('vitest'), ['run', '--root', dir], dir);
   return { result: out.replace(/\x1b\[[0-9;]*m/g, '').match(/Tests\s+.*/)?.[0] ?? 'passed' };
