@@ -72,8 +72,14 @@ function serve(cmd, args, cwd, ready, { extraEnv = {} } = {}) {
   });
 }
 
-let nextPort = 20000 + Math.floor(Math.random() * 20000);
-const port = () => nextPort++;
+/** A port nothing listens on now (the OS picks it), for a dev server or wrangler. */
+function port() {
+  return new Promise((resolve, reject) => {
+    const s = http.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port: p } = s.address(); s.close(() => resolve(p)); });
+  });
+}
 
 const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
 function staticServer(dir) {
@@ -196,7 +202,7 @@ for (const v of ['vite8', 'vite6']) {
   add(`${v} build+preview (page, worker)`, async () => {
     const dir = fixture(`${v}-build`, 'web');
     await run(node, [vite[v], 'build'], dir);
-    const p = port();
+    const p = await port();
     const srv = await serve(node, [vite[v], 'preview', '--port', String(p), '--strictPort', '--host', '127.0.0.1'], dir, /Local:/);
     try {
       const r = await openPage(`http://127.0.0.1:${p}/`, `${v}-build`, true);
@@ -205,7 +211,7 @@ for (const v of ['vite8', 'vite6']) {
   });
   add(`${v} dev (page, worker)`, async () => {
     const dir = fixture(`${v}-dev`, 'web');
-    const p = port();
+    const p = await port();
     const srv = await serve(node, [vite[v], '--port', String(p), '--strictPort', '--host', '127.0.0.1'], dir, /Local:/);
     try {
       return { result: (await openPage(`http://127.0.0.1:${p}/`, `${v}-dev`, true)).result };
@@ -325,9 +331,9 @@ for (const [name, from, main] of [['wrangler dev (JS Worker)', 'wrangler', 'work
   add(name, async () => {
     const dir = fixture(from, from);
     if (main.endsWith('.ts')) await run(tsc5, ['-p', 'tsconfig.json'], dir);
-    const p = port();
+    const p = await port();
     const vars = ['OSS_TEST_ENDPOINT', 'OSS_TEST_AK', 'OSS_TEST_SK'].flatMap((k) => ['--var', `${k}:${env[k]}`]);
-    const srv = await serve(bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(p), '--inspector-port', String(port()), ...vars], dir, /Ready on/,
+    const srv = await serve(bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(p), '--inspector-port', String(await port()), ...vars], dir, /Ready on/,
       { extraEnv: { XDG_CONFIG_HOME: path.join(work, '.config'), CI: '1' } });
     try {
       const r = await (await fetch(`http://127.0.0.1:${p}/`)).json();
