@@ -134,6 +134,51 @@ impl Credentials {
     }
 }
 
+/// One property of a refresh callback's answer, as the facade read it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnswerValue {
+    /// A string.
+    Text(String),
+    /// A number (a JavaScript `Date` is given as its epoch milliseconds).
+    Number(f64),
+}
+
+impl Credentials {
+    /// Credentials from a refresh callback's answer: ali-oss's names
+    /// (`accessKeyId`, `accessKeySecret`, `stsToken`, `expiration`), the SDKs'
+    /// `securityToken`, or STS AssumeRole's capitalised ones. `field` reads one
+    /// property (`None` when absent or of another type). `expiration` is an ISO
+    /// 8601 UTC time or epoch milliseconds.
+    pub fn from_sts_answer(field: impl Fn(&str) -> Option<AnswerValue>) -> Result<Self, Error> {
+        let text = |names: &[&str]| {
+            names.iter().find_map(|n| match field(n) {
+                Some(AnswerValue::Text(s)) => Some(s),
+                _ => None,
+            })
+        };
+        let token = text(&["stsToken", "securityToken", "SecurityToken"]);
+        let id = text(&["accessKeyId", "AccessKeyId"]).unwrap_or_default();
+        let secret = text(&["accessKeySecret", "AccessKeySecret"]).unwrap_or_default();
+        let expiration = match field("expiration").or_else(|| field("Expiration")) {
+            Some(AnswerValue::Text(s)) => {
+                Some(SigningTime::parse_iso8601(&s).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Credentials,
+                        "InvalidCredentials",
+                        format!(
+                            "expiration \"{}\" is not an ISO 8601 UTC time",
+                            crate::endpoint::printable(&s)
+                        ),
+                    )
+                })?)
+            }
+            Some(AnswerValue::Number(ms)) => Some(SigningTime::from_epoch_millis(ms)),
+            None => None,
+        };
+        Ok(Credentials::new(id, secret, token)?.with_expiration(expiration))
+    }
+}
+
 /// Whether `value` holds a C0 or C1 control character, checked on bytes: this
 /// runs on every call over a ~1 KB STS token, where `chars()` was a hot spot.
 fn has_control_char(value: &str) -> bool {
@@ -241,6 +286,67 @@ mod tests {
             d.v4_signing_key("20240418", "cn-hangzhou"),
             signing_key("another-secret", "20240418", "cn-hangzhou")
         );
+    }
+
+    #[test]
+    fn sts_answers_in_every_spelling() {
+        let answer = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| AnswerValue::Text((*v).to_owned()))
+            }
+        };
+        let c = Credentials::from_sts_answer(answer(&[
+            ("accessKeyId", "STS.a"),
+            ("accessKeySecret", "s3cr3t-value"),
+            ("stsToken", "tok"),
+            ("expiration", "2024-04-17T08:00:00Z"),
+        ]))
+        .unwrap();
+        assert_eq!(c.security_token(), Some("tok"));
+        assert_eq!(
+            c.expiration(),
+            SigningTime::parse_iso8601("20240417T080000Z")
+        );
+        let c = Credentials::from_sts_answer(answer(&[
+            ("AccessKeyId", "STS.a"),
+            ("AccessKeySecret", "s3cr3t-value"),
+            ("SecurityToken", "tok2"),
+            ("Expiration", "2024-04-17T08:00:00Z"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (c.access_key_id(), c.security_token()),
+            ("STS.a", Some("tok2"))
+        );
+        let ms = |k: &str| match k {
+            "accessKeyId" => Some(AnswerValue::Text("a".into())),
+            "accessKeySecret" => Some(AnswerValue::Text("b".into())),
+            "securityToken" => Some(AnswerValue::Text("t".into())),
+            "expiration" => Some(AnswerValue::Number(1_713_340_800_000.0)),
+            _ => None,
+        };
+        let c = Credentials::from_sts_answer(ms).unwrap();
+        assert_eq!(
+            c.expiration(),
+            Some(SigningTime::from_epoch_secs(1_713_340_800))
+        );
+        let e = Credentials::from_sts_answer(answer(&[
+            ("accessKeyId", "a"),
+            ("accessKeySecret", "s3cr3t-value"),
+            ("expiration", "tomorrow"),
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "expiration \"tomorrow\" is not an ISO 8601 UTC time"
+        );
+        let e = Credentials::from_sts_answer(answer(&[("accessKeySecret", "s3cr3t-value")]))
+            .unwrap_err();
+        assert_eq!(e.message(), "accessKeyId is required");
+        assert!(!format!("{e:?}").contains("s3cr3t-value"));
     }
 
     #[test]

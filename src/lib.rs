@@ -21,6 +21,8 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod json;
+pub mod options;
 pub mod policies;
 pub mod redact;
 pub mod replication;

@@ -6,15 +6,14 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{JsonObject, Reader, progress_js, rule_from_js, write_location, write_rule};
+use super::convert::{
+    IntoJs, JsonObject, Reader, progress_js, rule_from_js, write_location, write_rule,
+};
 use super::error::to_js;
 use super::fetch::FetchTransport;
-use crate::client::{Client, ClientConfig};
-use crate::credentials::Credentials;
-use crate::endpoint::{Endpoint, EndpointOptions, Region, validate_bucket_name};
-use crate::error::Error;
-use crate::retry::RetryPolicy;
-use crate::sign::SignatureVersion;
+use crate::client::Client;
+use crate::error::{Error, is_browser_user_agent};
+use crate::options::{ClientOptions, resolve};
 
 const OPTIONS: &[&str] = &[
     "bucket",
@@ -34,13 +33,6 @@ const OPTIONS: &[&str] = &[
     "maxResponseBytes",
     "fetch",
 ];
-
-/// Default per-attempt timeout (ali-oss uses 60 s).
-const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
-/// The largest delay `setTimeout` honours (2^31 - 1 ms).
-const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
-/// Default response cap: replication answers are a few KiB; 4 MiB is generous.
-const DEFAULT_MAX_RESPONSE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
 /// Manages the replication rules of one bucket.
 #[wasm_bindgen]
@@ -66,86 +58,42 @@ fn function(r: &Reader<'_>, key: &str) -> Result<Option<Function>, Error> {
 
 fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
     let o = Reader::new(options, "options", OPTIONS)?;
-    let bucket = o.required_string("bucket")?;
-    validate_bucket_name(&bucket).map_err(|e| e.context("options.bucket"))?;
-    let region =
-        Region::new(&o.required_string("region")?).map_err(|e| e.context("options.region"))?;
-    let endpoint_text = o.string("endpoint")?;
-    let endpoint = Endpoint::new(
-        &region,
-        &EndpointOptions {
-            endpoint: endpoint_text.as_deref(),
-            path_style: o.boolean("pathStyle")?.unwrap_or(false),
-            cname: o.boolean("cname")?.unwrap_or(false),
-            internal: o.boolean("internal")?.unwrap_or(false),
-        },
-    )
-    .map_err(|e| e.context("options.endpoint"))?;
-    let version = SignatureVersion::from_option(
-        o.string("signatureVersion")?.as_deref(),
-        "options.signatureVersion",
-    )?;
+    let given = ClientOptions {
+        bucket: o.string("bucket")?,
+        region: o.string("region")?,
+        endpoint: o.string("endpoint")?,
+        path_style: o.boolean("pathStyle")?,
+        cname: o.boolean("cname")?,
+        internal: o.boolean("internal")?,
+        access_key_id: o.string("accessKeyId")?,
+        access_key_secret: o.string("accessKeySecret")?,
+        sts_token: o.string("stsToken")?,
+        has_refresh: false,
+        refresh_interval_ms: o.number("refreshSTSTokenInterval")?,
+        signature_version: o.string("signatureVersion")?,
+        timeout_ms: o.number("timeout")?,
+        retry_max: o.number("retryMax")?,
+        max_response_bytes: o.number("maxResponseBytes")?,
+    };
     let refresh = function(&o, "refreshSTSToken")?;
-    let id = o.string("accessKeyId")?;
-    let secret = o.string("accessKeySecret")?;
-    let credentials = match (id, secret) {
-        (Some(id), Some(secret)) => Some(Credentials::new(id, secret, o.string("stsToken")?)?),
-        (None, None) if refresh.is_some() => None,
-        (None, None) => {
-            return Err(Error::invalid(
-                "options needs accessKeyId and accessKeySecret (with stsToken for STS), or a refreshSTSToken callback",
-            ));
-        }
-        (Some(_), None) => {
-            return Err(Error::invalid(
-                "options.accessKeySecret is required with accessKeyId",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(Error::invalid(
-                "options.accessKeyId is required with accessKeySecret",
-            ));
-        }
-    };
-    let retry_max = o.number("retryMax")?.unwrap_or(3.0);
-    if retry_max.fract() != 0.0 || retry_max > 20.0 {
-        return Err(Error::invalid(
-            "options.retryMax must be a whole number from 0 to 20",
-        ));
-    }
-    let timeout_ms = o.number("timeout")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-    // setTimeout takes a signed 32-bit delay: a larger one fires at once (Node
-    // clamps it to 1 ms), which would abort every attempt.
-    if !(1.0..=MAX_TIMEOUT_MS).contains(&timeout_ms) {
-        return Err(Error::invalid(
-            "options.timeout must be from 1 to 2147483647 (milliseconds, about 24.8 days)",
-        ));
-    }
-    let transport = FetchTransport {
-        fetch: function(&o, "fetch")?,
-        timeout_ms,
-        max_response_bytes: o
-            .number("maxResponseBytes")?
-            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES) as usize,
-        refresh,
-        in_browser: crate::error::is_browser_user_agent(super::fetch::user_agent().as_deref()),
-    };
-    let refresh_interval_ms = Some(o.number("refreshSTSTokenInterval")?.unwrap_or(300_000.0));
+    let fetch = function(&o, "fetch")?;
     o.finish()?;
-    let config = ClientConfig {
-        bucket,
-        region,
-        endpoint,
-        version,
-        retry: RetryPolicy {
-            max_retries: retry_max as u32,
-            ..RetryPolicy::default()
-        },
-        // ali-oss refreshes every 5 minutes by default when a callback is given.
-        refresh_interval_ms,
-        timeout_ms,
+    let resolved = resolve(ClientOptions {
+        has_refresh: refresh.is_some(),
+        ..given
+    })?;
+    let transport = FetchTransport {
+        fetch,
+        timeout_ms: resolved.config.timeout_ms,
+        max_response_bytes: resolved.max_response_bytes,
+        refresh,
+        in_browser: is_browser_user_agent(super::fetch::user_agent().as_deref()),
     };
-    Ok(Client::new(config, transport, credentials))
+    Ok(Client::new(
+        resolved.config,
+        transport,
+        resolved.credentials,
+    ))
 }
 
 /// `{ requestId }` plus the fields `extra` sets.

@@ -257,134 +257,16 @@ pub(crate) fn rule_from_js(value: &JsValue) -> Result<ReplicationRule, Error> {
     Ok(rule)
 }
 
-/// A JSON object under construction. Results are written as JSON text and turned
-/// into objects by one `JSON.parse`: one boundary crossing per call instead of one
-/// per field, and V8's parser builds the objects faster than `Reflect.set` can.
-pub(crate) struct JsonObject {
-    out: String,
-    empty: bool,
-}
+pub(crate) use crate::json::JsonObject;
 
-fn escape_into(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    // Copy runs of plain characters at once; only `"`, `\` and controls are escaped.
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&s[start..i]);
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.push_str("\\u00");
-                    out.push(HEX[usize::from(b >> 4)] as char);
-                    out.push(HEX[usize::from(b & 15)] as char);
-                }
-            }
-            start = i + 1;
-        }
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-impl JsonObject {
-    pub(crate) fn new() -> Self {
-        JsonObject {
-            out: String::from("{"),
-            empty: true,
-        }
-    }
-
-    fn key(&mut self, key: &str) -> &mut String {
-        if !self.empty {
-            self.out.push(',');
-        }
-        self.empty = false;
-        escape_into(&mut self.out, key);
-        self.out.push(':');
-        &mut self.out
-    }
-
-    pub(crate) fn str(&mut self, key: &str, value: &str) -> &mut Self {
-        escape_into(self.key(key), value);
-        self
-    }
-
-    /// Sets `key` only when `value` is present (optional fields stay absent).
-    pub(crate) fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
-        if let Some(v) = value {
-            self.str(key, v);
-        }
-        self
-    }
-
-    pub(crate) fn opt_bool(&mut self, key: &str, value: Option<bool>) -> &mut Self {
-        if let Some(v) = value {
-            self.key(key).push_str(if v { "true" } else { "false" });
-        }
-        self
-    }
-
-    pub(crate) fn strings(&mut self, key: &str, items: &[String]) -> &mut Self {
-        let out = self.key(key);
-        out.push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            escape_into(out, item);
-        }
-        out.push(']');
-        self
-    }
-
-    /// `key: {...}`, written by `write` straight into this buffer.
-    pub(crate) fn object(&mut self, key: &str, write: impl FnOnce(&mut JsonObject)) -> &mut Self {
-        self.key(key);
-        self.nested(write);
-        self
-    }
-
-    /// `key: [{...}, ...]`, each written by `write` straight into this buffer.
-    pub(crate) fn objects<T>(
-        &mut self,
-        key: &str,
-        items: &[T],
-        write: impl Fn(&mut JsonObject, &T),
-    ) -> &mut Self {
-        self.key(key).push('[');
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            self.nested(|o| write(o, item));
-        }
-        self.out.push(']');
-        self
-    }
-
-    /// Writes one object into this buffer: no per-object strings to allocate and copy.
-    fn nested(&mut self, write: impl FnOnce(&mut JsonObject)) {
-        let mut child = JsonObject {
-            out: std::mem::take(&mut self.out),
-            empty: true,
-        };
-        child.out.push('{');
-        write(&mut child);
-        child.out.push('}');
-        self.out = child.out;
-    }
-
-    fn finish(mut self) -> String {
-        self.out.push('}');
-        self.out
-    }
-
+/// A written object as the JavaScript object, built by one `JSON.parse`.
+pub(crate) trait IntoJs {
     /// The JavaScript object.
-    pub(crate) fn into_js(self) -> JsValue {
+    fn into_js(self) -> JsValue;
+}
+
+impl IntoJs for JsonObject {
+    fn into_js(self) -> JsValue {
         js_sys::JSON::parse(&self.finish()).unwrap_or(JsValue::UNDEFINED)
     }
 }

@@ -8,9 +8,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::error::js_message;
 use crate::client::{HttpRequest, HttpResponse, Transport};
-use crate::credentials::Credentials;
+use crate::credentials::{AnswerValue, Credentials};
 use crate::error::{Error, ErrorKind};
-use crate::time::SigningTime;
 
 #[wasm_bindgen]
 extern "C" {
@@ -348,9 +347,8 @@ impl Transport for FetchTransport {
     }
 }
 
-/// `{ accessKeyId, accessKeySecret, stsToken | securityToken, expiration? }` from a refresh callback.
+/// A refresh callback's answer; the core reads its fields (`Credentials::from_sts_answer`).
 fn credentials_from_js(v: &JsValue) -> Result<Credentials, Error> {
-    let text = |key: &str| get(v, key).as_string();
     if !v.is_object() {
         return Err(Error::new(
             ErrorKind::Credentials,
@@ -358,39 +356,18 @@ fn credentials_from_js(v: &JsValue) -> Result<Credentials, Error> {
             "refreshSTSToken must return an object with accessKeyId, accessKeySecret and stsToken",
         ));
     }
-    let token = text("stsToken")
-        .or_else(|| text("securityToken"))
-        .or_else(|| text("SecurityToken"));
-    let id = text("accessKeyId")
-        .or_else(|| text("AccessKeyId"))
-        .unwrap_or_default();
-    let secret = text("accessKeySecret")
-        .or_else(|| text("AccessKeySecret"))
-        .unwrap_or_default();
-    let exp_value = {
-        let e = get(v, "expiration");
-        if e.is_undefined() {
-            get(v, "Expiration")
+    Credentials::from_sts_answer(|key| {
+        let x = get(v, key);
+        if let Some(s) = x.as_string() {
+            Some(AnswerValue::Text(s))
+        } else if let Some(n) = x.as_f64() {
+            Some(AnswerValue::Number(n))
+        } else if x.is_instance_of::<js_sys::Date>() {
+            Some(AnswerValue::Number(
+                x.unchecked_into::<js_sys::Date>().get_time(),
+            ))
         } else {
-            e
+            None
         }
-    };
-    let expiration = if let Some(s) = exp_value.as_string() {
-        Some(SigningTime::parse_iso8601(&s).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Credentials,
-                "InvalidCredentials",
-                format!("expiration \"{s}\" is not an ISO 8601 UTC time"),
-            )
-        })?)
-    } else if let Some(ms) = exp_value.as_f64() {
-        Some(SigningTime::from_epoch_millis(ms))
-    } else if exp_value.is_instance_of::<js_sys::Date>() {
-        Some(SigningTime::from_epoch_millis(
-            exp_value.unchecked_into::<js_sys::Date>().get_time(),
-        ))
-    } else {
-        None
-    };
-    Ok(Credentials::new(id, secret, token)?.with_expiration(expiration))
+    })
 }

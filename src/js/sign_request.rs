@@ -3,7 +3,7 @@
 use js_sys::{Array, ArrayBuffer, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{JsonObject, Reader};
+use super::convert::{IntoJs, JsonObject, Reader};
 use super::error::to_js;
 use crate::credentials::Credentials;
 use crate::error::Error;
