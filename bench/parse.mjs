@@ -1,4 +1,5 @@
-// Parsing GetBucketReplication answers (1, 10, 100 rules) into JS objects: ours vs xml2js
+// Parsing GetBucketReplication answers (1, 10, 100 rules) into JS objects, and a ListObjectsV2
+// page of 1,000 keys: ours vs xml2js
 // (with ali-oss's options: what ali-oss's parseXML does) vs fast-xml-parser (defaults).
 // Ours parses inside `getBucketReplication`, so it is measured through the public API with a
 // `fetch` option that answers from memory: the figure includes the whole call (V4 signing,
@@ -6,7 +7,7 @@
 // part. Interleaved rounds; JSON on stdout. Usage: node bench/parse.mjs [rounds]
 
 import { createRequire } from 'node:module';
-import { CREDS, BUCKET, REGION, rulesXml, interleave, assert, assertEqual, loadPackage } from './lib/common.mjs';
+import { CREDS, BUCKET, REGION, rulesXml, listObjectsXml, interleave, assert, assertEqual, loadPackage } from './lib/common.mjs';
 
 const { ReplicationClient } = await loadPackage();
 
@@ -91,7 +92,25 @@ for (const n of SIZES) {
   assertEqual(fr[n - 1].ID, id, 'fast-xml-parser last rule id');
 }
 
-const contenders = {};
+// A ListObjectsV2 page of 1,000 keys (issue 13): the peers parse it into generic trees; ours is
+// the library's xml::parse_document in the native anchor (examples/bench_native.rs, list_1000),
+// the package exposing no generic parser to JavaScript.
+const LIST_KEYS = 1000;
+const listBody = Buffer.from(listObjectsXml(LIST_KEYS));
+{
+  const lastKey = `logs/2024/04/17/app-${String(LIST_KEYS - 1).padStart(6, '0')}.log.gz`;
+  const x = xml2jsParse(listBody).Contents;
+  assertEqual(x.length, LIST_KEYS, 'xml2js: list key count');
+  assertEqual(x[LIST_KEYS - 1].Key, lastKey, 'xml2js: last key');
+  const f = fxpParse(listBody).ListBucketResult.Contents;
+  assertEqual(f.length, LIST_KEYS, 'fast-xml-parser: list key count');
+  assertEqual(f[LIST_KEYS - 1].Key, lastKey, 'fast-xml-parser: last key');
+}
+
+const contenders = {
+  'xml2js.list': () => xml2jsParse(listBody),
+  'fxp.list': () => fxpParse(listBody),
+};
 for (const n of SIZES) {
   contenders[`ours.${n}`] = { fn: () => oursClients[n].getBucketReplication(), async: true };
   contenders[`oursResponse.${n}`] = { fn: () => oursResponseClients[n].getBucketReplication(), async: true };
@@ -101,4 +120,5 @@ for (const n of SIZES) {
 }
 const samples = await interleave(contenders, { rounds, sliceMs: 30 });
 const bytes = Object.fromEntries(SIZES.map((n) => [n, bodies[n].length]));
+bytes.list = listBody.length;
 process.stdout.write(JSON.stringify({ bytes, samples }));

@@ -63,12 +63,13 @@ node -e 'const [commit, dirty] = process.argv.slice(1); console.log(JSON.stringi
 
 # --- interleaved passes
 for p in $(seq 1 "$PASSES"); do
-  log "pass $p/$PASSES: native, oss2, sign, parse, end to end"
+  log "pass $p/$PASSES: native, oss2, sign, parse, end to end, sign in a fetch loop"
   "$NATIVE" "$ROUNDS" >"$RAW/native-$p.json"
   "$PY" bench/sign_oss2.py "$ROUNDS" >"$RAW/oss2-$p.json"
   node bench/sign.mjs "$ROUNDS" "$RAW/oss2-$p.json" "$RAW/native-$p.json" >"$RAW/sign-$p.json"
   node bench/parse.mjs "$ROUNDS" >"$RAW/parse-$p.json"
   node bench/e2e.mjs "$ROUNDS" 100 >"$RAW/e2e-$p.json"
+  node bench/sign-in-loop.mjs "$ROUNDS" 100 >"$RAW/signloop-$p.json"
 done
 
 log "cold start: Node ($COLD fresh processes each)"

@@ -1,6 +1,7 @@
 //! Native anchor for `make bench` (bench/run.sh): signing a GetBucketReplication
 //! request (STS, 640-character token) with V1 and V4, and parsing GetBucketReplication
-//! answers with 1, 10 and 100 rules. No criterion: `std::time::Instant` + `black_box`,
+//! answers with 1, 10 and 100 rules, and a ListObjectsV2 page of 1,000 keys into the
+//! library's generic XML tree (`list_1000`). No criterion: `std::time::Instant` + `black_box`,
 //! interleaved rounds (the order rotates each round), and one JSON object on stdout:
 //!
 //! `{"profile": ..., "sign_v1": {"median_ns": .., "samples_ns": [..]}, ..., "parse_100": {.., "bytes": n}}`
@@ -47,6 +48,34 @@ fn rules_xml(n: usize) -> String {
     }
     xml.push_str("</ReplicationConfiguration>\n");
     xml
+}
+
+/// A ListObjectsV2 page of `n` keys (same text as `listObjectsXml` in bench/lib/common.mjs).
+fn list_objects_xml(n: u32) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult>\n  <Name>examplebucket</Name>\n  <Prefix></Prefix>\n  \
+         <MaxKeys>{n}</MaxKeys>\n  <Delimiter></Delimiter>\n  <IsTruncated>true</IsTruncated>\n  <KeyCount>{n}</KeyCount>\n"
+    );
+    for i in 0..n {
+        let hex = i.wrapping_mul(2_654_435_761);
+        xml.push_str(&format!(
+            "  <Contents>\n    <Key>logs/2024/04/17/app-{i:06}.log.gz</Key>\n    \
+             <LastModified>2024-04-17T08:{:02}:00.000Z</LastModified>\n    \
+             <ETag>\"5B3C1A2E053D763E1B002CC6{hex:08X}\"</ETag>\n    <Type>Normal</Type>\n    <Size>{}</Size>\n    \
+             <StorageClass>Standard</StorageClass>\n  </Contents>\n",
+            i % 60,
+            1000 + i * 37
+        ));
+    }
+    xml + "  <NextContinuationToken>CgJiYw--</NextContinuationToken>\n</ListBucketResult>\n"
+}
+
+/// The keys of a ListObjectsV2 page, counted in the library's generic XML tree.
+fn list_keys(xml: &str) -> usize {
+    oss_replication::xml::parse_document(xml.as_bytes(), "ListBucketResult")
+        .expect("list page")
+        .children("Contents")
+        .count()
 }
 
 type Bench<'a> = (&'static str, Box<dyn FnMut() + 'a>, Option<usize>);
@@ -113,6 +142,10 @@ fn main() {
     let auth_v1 = authorization(SignatureVersion::V1);
     let auth_v4 = authorization(SignatureVersion::V4);
 
+    // A ListObjectsV2 page of 1,000 keys through the library's generic XML tree (issue 13).
+    let list = list_objects_xml(1000);
+    assert_eq!(list_keys(&list), 1000);
+
     let mut benches: Vec<Bench<'_>> = vec![
         (
             "sign_v1",
@@ -143,6 +176,14 @@ fn main() {
             Some(xml.len()),
         ));
     }
+
+    benches.push((
+        "list_1000",
+        Box::new(|| {
+            black_box(list_keys(black_box(&list)));
+        }),
+        Some(list.len()),
+    ));
 
     let slice = Duration::from_millis(40);
     let iters: Vec<u64> = benches

@@ -132,3 +132,20 @@ export function assertEqual(actual, expected, what) {
     process.exit(1);
   }
 }
+
+/** A ListObjectsV2 page (`ListBucketResult`) of `n` keys, as OSS answers `list-type=2`
+ * (same text as `list_objects_xml` in examples/bench_native.rs). */
+export function listObjectsXml(n) {
+  let xml =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult>\n  <Name>examplebucket</Name>\n  <Prefix></Prefix>\n' +
+    `  <MaxKeys>${n}</MaxKeys>\n  <Delimiter></Delimiter>\n  <IsTruncated>true</IsTruncated>\n  <KeyCount>${n}</KeyCount>\n`;
+  for (let i = 0; i < n; i++) {
+    const hex = ((i * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0');
+    xml +=
+      `  <Contents>\n    <Key>logs/2024/04/17/app-${String(i).padStart(6, '0')}.log.gz</Key>\n` +
+      `    <LastModified>2024-04-17T08:${String(i % 60).padStart(2, '0')}:00.000Z</LastModified>\n` +
+      `    <ETag>"5B3C1A2E053D763E1B002CC6${hex}"</ETag>\n    <Type>Normal</Type>\n    <Size>${1000 + i * 37}</Size>\n` +
+      `    <StorageClass>Standard</StorageClass>\n  </Contents>\n`;
+  }
+  return xml + `  <NextContinuationToken>CgJiYw--</NextContinuationToken>\n</ListBucketResult>\n`;
+}
