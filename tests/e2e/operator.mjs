@@ -325,10 +325,10 @@ export async function operatorScenarios(t) {
   await opsScenario('bug 5: pasted STS JSON shows its expiry, warns, and dead credentials stop the polling; steady rules poll slowly', async () => {
     // Adaptive polling, measured with the emulator's request log: the rules of e2e-ops are steady now.
     await connect({ bucket: 'e2e-ops' });
-    const nRules = await page.locator('#rules-table tbody tr').count();
+    const nRules = await page.locator('#rules-table tbody tr[data-rule-id]').count();
     // Steady as the operator sees it: every rule doing, copied 100%, no RTC enabling.
     await until('steady rules', async () => {
-      const rows = await page.locator('#rules-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      const rows = await page.locator('#rules-table tbody tr[data-rule-id]').evaluateAll((trs) => trs.map((tr) => ({
         status: tr.querySelector('.badge')?.textContent,
         hist: tr.querySelector('.hist-label')?.textContent,
         rtc: tr.querySelector('.rtc-status')?.textContent,

@@ -307,7 +307,17 @@ async function main() {
       const r = row('e2e-logs');
       await r.waitFor();
       const cells = await r.innerText();
-      for (const want of ['e2e-logs', 'e2e-dst', 'oss-cn-beijing', 'logs/', 'images/', 'PUT, DELETE', 'internal']) assert(cells.includes(want), `row shows ${want}: ${cells}`);
+      for (const want of ['e2e-logs', 'e2e-dst', 'oss-cn-beijing', 'China (Beijing)', 'logs/', 'images/']) assert(cells.includes(want), `row shows ${want}: ${cells}`);
+      // The compact row unfolds the rest (keyboard: the toggle is a button with aria-expanded).
+      const details = page.locator('#rules-table tr[data-details-for="e2e-logs"]');
+      assert(await details.isHidden(), 'details folded at first');
+      await r.locator('.details-toggle').click();
+      assert((await r.locator('.details-toggle').getAttribute('aria-expanded')) === 'true' && (await details.isVisible()), 'details unfold');
+      const more = await details.innerText();
+      for (const want of ['PUT, DELETE', 'internal', 'aliyunramrole']) assert(more.includes(want), `details show ${want}: ${more}`);
+      await shot('02b-rule-details.png', 'A rule with its details unfolded (actions, transfer type, history, sync role, SSE-KMS)', page.locator('#rules'));
+      await r.locator('.details-toggle').click();
+      assert(await details.isHidden(), 'and fold again');
       await until('status doing', async () => (await r.locator('.badge').innerText()) === 'doing');
       assert(await r.locator('.badge-doing').count() === 1, 'doing badge');
     });

@@ -17,6 +17,7 @@ export const SLOW_MS = 30_000;
 /** Reads shorter than this show no loading state (no flicker on every poll). */
 const LOADING_AFTER_MS = 250;
 const KNOWN_STATUS = new Set(['starting', 'doing', 'closing']);
+let detailsSeq = 0;
 
 /** Percent for a 0..1 fraction: rounded (0.29 -> 29), but 100 only once the fraction is 1. */
 export function pct(fraction) {
@@ -231,16 +232,23 @@ export class RulesView {
     const at = serverNow();
     for (const [id, p] of progress) this.#progress.set(id, { value: p, at });
     this.#progressErr = failures;
-    rules.forEach((rule, i) => {
+    // In OSS's order, each rule's row followed by its details row; rows already in place are
+    // not moved (moving would drop the focus of a keyboard user).
+    let next = this.tbody.firstChild;
+    for (const rule of rules) {
       const row = this.#rows.get(rule.id) ?? this.#createRow(rule.id);
       this.#update(row, rule);
-      if (this.tbody.rows[i] !== row.tr) this.tbody.insertBefore(row.tr, this.tbody.rows[i] ?? null);
+      for (const tr of [row.tr, row.detailsTr]) {
+        if (next !== tr) this.tbody.insertBefore(tr, next);
+        next = tr.nextSibling;
+      }
       before.delete(rule.id);
-    });
+    }
     for (const id of before) {
       const row = this.#rows.get(id);
-      const hadFocus = row.tr.contains(document.activeElement);
+      const hadFocus = row.tr.contains(document.activeElement) || row.detailsTr.contains(document.activeElement);
       row.tr.remove();
+      row.detailsTr.remove();
       this.#rows.delete(id);
       this.#progress.delete(id);
       this.#busy.delete(id);
@@ -259,16 +267,26 @@ export class RulesView {
       return h('td', { 'data-label': label, class: `col-${name}` }, cells[name]);
     };
     const tr = h('tr', { dataset: { ruleId: id } },
-      td('id', 'Rule ID'), td('dest', 'Destination'), td('prefixes', 'Prefixes'), td('actions', 'Actions'),
-      td('transfer', 'Transfer'), td('history', 'History'), td('rtc', 'RTC'), td('status', 'Status'),
+      td('id', 'Rule ID'), td('dest', 'Destination'), td('prefixes', 'Prefixes'), td('rtc', 'RTC'), td('status', 'Status'),
       td('progress', 'Progress'), td('manage', 'Manage'));
+    // The settings read less often, one click away (a compact table).
+    const details = h('dl');
+    const detailsId = `rule-details-${++detailsSeq}`;
+    const detailsTr = h('tr', { class: 'rule-details', id: detailsId, dataset: { detailsFor: id }, hidden: true },
+      h('td', { colspan: '7', 'data-label': 'Details' }, details));
+    const toggle = h('button', { type: 'button', class: 'details-toggle small', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-label': `Details of rule ${id}`,
+      on: { click: () => {
+        detailsTr.hidden = !detailsTr.hidden;
+        toggle.setAttribute('aria-expanded', String(!detailsTr.hidden));
+        setText(toggle, detailsTr.hidden ? 'Details' : 'Hide details');
+      } } }, 'Details');
     const rtcButton = h('button', { type: 'button', class: 'rtc-toggle small', on: { click: () => this.#toggleRtc(id) } });
     const deleteButton = h('button', { type: 'button', class: 'delete small danger', 'aria-label': `Delete rule ${id}`, on: { click: () => this.#confirmDelete(id) } }, 'Delete');
     const rtcText = h('span', { class: 'rtc-status' });
-    cells.id.append(h('code', null, id));
+    cells.id.append(h('code', null, id), h('br'), toggle);
     cells.rtc.append(rtcText, ' ', rtcButton);
     cells.manage.append(deleteButton);
-    const row = { tr, cells, rtcButton, deleteButton, rtcText };
+    const row = { tr, detailsTr, details, cells, rtcButton, deleteButton, rtcText };
     this.#rows.set(id, row);
     return row;
   }
@@ -281,9 +299,17 @@ export class RulesView {
     clear(cells.prefixes).append(
       rule.prefixes.length ? h('ul', { class: 'prefixes' }, rule.prefixes.map((p) => h('li', null, h('code', null, p)))) : h('span', { class: 'note' }, 'all objects'),
     );
-    setText(cells.actions, rule.actions.length ? rule.actions.join(', ') : 'ALL');
-    setText(cells.transfer, rule.destination?.transferType ?? 'internal');
-    setText(cells.history, rule.historicalObjectReplication === false ? 'off' : 'on');
+    const transfer = rule.destination?.transferType ?? 'internal';
+    // Billed acceleration stays visible in the compact row.
+    if (transfer === 'oss_acc') cells.dest.append(h('span', { class: 'transfer-acc' }, 'oss_acc (transfer acceleration)'));
+    const item = (label, value, cls) => h('div', null, h('dt', null, label), h('dd', { class: cls }, value));
+    clear(row.details).append(
+      item('Actions', rule.actions.length ? rule.actions.join(', ') : 'ALL', 'd-actions'),
+      item('Transfer type', transfer, 'd-transfer'),
+      item('Historical objects', rule.historicalObjectReplication === false ? 'not replicated' : 'replicated', 'd-history'),
+      item('Sync role', rule.syncRole || '(default)', 'd-role'),
+      item('SSE-KMS objects', rule.sseKmsEncryptedObjects ? `replicated (replica key ${rule.replicaKmsKeyId ?? '?'})` : 'not replicated', 'd-kms'),
+    );
     const rtcOn = rule.rtcStatus ? rule.rtcStatus !== 'disabled' : Boolean(rule.rtc);
     // OSS refuses RTC on routes GetBucketReplicationLocation does not list (and within a region).
     const routes = this.#routes;
