@@ -32,3 +32,28 @@ test('a stuck refresh fails within the timeout; the next call refreshes again', 
   assert.ok((await c.getBucketReplicationLocation()).locations.length > 0);
   assert.equal(refreshes, 2, 'a fresh refresh');
 });
+
+test('the V4 key cache lives with the credentials: replaced keys sign with their own key; free() drops it', { timeout: 20_000 }, async () => {
+  // Each refresh vends new STS keys on the same day and region: a derived key cached
+  // anywhere but with the credentials that made it would sign with the old secret.
+  let refreshes = 0;
+  const c = client({
+    accessKeyId: undefined,
+    accessKeySecret: undefined,
+    refreshSTSTokenInterval: 0, // new keys before every call
+    refreshSTSToken: async () => {
+      refreshes++;
+      const s = await control('POST', 'sts');
+      return { accessKeyId: s.accessKeyId, accessKeySecret: s.accessKeySecret, stsToken: s.securityToken };
+    },
+  });
+  const other = client(); // static keys, interleaved
+  for (let i = 0; i < 5; i++) {
+    assert.ok((await c.getBucketReplicationLocation()).locations.length > 0);
+    assert.ok((await other.getBucketReplicationLocation()).locations.length > 0);
+  }
+  assert.equal(refreshes, 5);
+  c.free();
+  other.free();
+  assert.throws(() => c.bucket, /null pointer|destroyed|moved/i, 'a freed client is unusable');
+});
