@@ -35,6 +35,8 @@ export async function operatorScenarios(t) {
   await Promise.all(Array.from({ length: 20 }, (_, i) => putObject(emu.endpoint, 'e2e-ops', 'cn-hangzhou', `logs/${i}.log`, `line ${i}`)));
   await admin.putBucketReplication({ id: 'ops-bj', destination: { bucket: 'e2e-dst', location: 'oss-cn-beijing' }, prefixes: ['logs/', 'images/'] });
   await admin.putBucketReplication({ id: 'ops-sh', destination: { bucket: 'e2e-dst2', location: 'oss-cn-shanghai' }, prefixes: ['logs/'] });
+  // No ID: OSS's generated UUID, the long kind that squeezed the other columns.
+  await admin.putBucketReplication({ destination: { bucket: 'e2e-fail', location: 'oss-cn-hangzhou' }, prefixes: ['images/', 'logs/2024/'], actions: ['PUT', 'DELETE'] });
   await admin.putBucketReplication({ id: 'ops-hk', destination: { bucket: 'e2e-hk', location: 'oss-cn-hongkong', transferType: 'oss_acc' } });
 
   await scenario('bug 12: after Connect, focus is on the rules, not <body>', async () => {

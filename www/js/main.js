@@ -133,7 +133,8 @@ function tickExpiry(views) {
       return;
     }
     const warning = source.kind === 'paste' && left <= WARN_BEFORE_MS;
-    if (warning) setText(warn, `The pasted credentials expire ${fmtRelative(exp, now)}: paste new ones under Change connection.`);
+    // A fixed text (this is an alert region: a ticking countdown would be announced every second).
+    if (warning) setText(warn, `The pasted credentials expire at ${when}: paste new ones under Change connection.`);
     warn.hidden = !warning;
   }
   line.hidden = false;
