@@ -66,7 +66,41 @@ mod native {
         }
     }
 
-    criterion_group!(benches, sign, parse);
+    /// A ListObjectsV2 page of `n` keys, as OSS answers `list-type=2`.
+    pub fn list_objects_xml(n: u32) -> String {
+        let mut xml = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>examplebucket</Name><MaxKeys>{n}</MaxKeys><IsTruncated>true</IsTruncated><KeyCount>{n}</KeyCount>"
+        );
+        for i in 0..n {
+            xml.push_str(&format!(
+                "<Contents><Key>logs/2024/04/17/app-{i:06}.log.gz</Key><LastModified>2024-04-17T08:00:00.000Z</LastModified>\
+                 <ETag>\"5B3C1A2E053D763E1B002CC6{:08X}\"</ETag><Type>Normal</Type><Size>{}</Size><StorageClass>Standard</StorageClass></Contents>",
+                i.wrapping_mul(2_654_435_761),
+                1000 + i * 37
+            ));
+        }
+        xml + "<NextContinuationToken>CgJiYw--</NextContinuationToken></ListBucketResult>"
+    }
+
+    /// The library's generic XML tree over a 1,000-key ListObjectsV2 page (issue 13).
+    fn list(c: &mut Criterion) {
+        let xml = list_objects_xml(1000);
+        let mut group = c.benchmark_group("parse_list_objects");
+        group.throughput(criterion::Throughput::Bytes(xml.len() as u64));
+        group.bench_function("1000_keys", |b| {
+            b.iter(|| {
+                let root = oss_replication::xml::parse_document(
+                    black_box(xml.as_bytes()),
+                    "ListBucketResult",
+                )
+                .unwrap();
+                black_box(root.children("Contents").count())
+            })
+        });
+        group.finish();
+    }
+
+    criterion_group!(benches, sign, parse, list);
 
     pub fn run() {
         benches();
