@@ -175,7 +175,7 @@ impl<T: Transport> Client<T> {
 
     /// Current credentials, refreshing first when missing, expiring or due (or when `force`).
     /// Concurrent callers share one refresh.
-    async fn credentials(&self, force: bool) -> Result<Credentials, Error> {
+    pub(crate) async fn credentials(&self, force: bool) -> Result<Credentials, Error> {
         if !force && !self.needs_refresh() {
             if let Some((c, _)) = self.credentials.borrow().as_ref() {
                 return Ok(c.clone());
@@ -257,7 +257,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends `req` with retries and parses a 2xx answer with `parse`.
-    async fn execute<R>(
+    pub(crate) async fn execute<R>(
         &self,
         req: &OssRequest,
         parse: impl Fn(&HttpResponse) -> Result<R, Error>,
@@ -279,11 +279,7 @@ impl<T: Transport> Client<T> {
         req: &OssRequest,
         accept: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
     ) -> Result<Option<String>, (Error, u32)> {
-        let url = self
-            .config
-            .endpoint
-            .bucket_url(&req.bucket, &req.query)
-            .map_err(|e| (e, 0))?;
+        let url = req.url(&self.config.endpoint).map_err(|e| (e, 0))?;
         let idempotent = req.method == "GET";
         let mut retry = 0u32;
         let mut skew_fixed = false;

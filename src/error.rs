@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Timeout,
     /// The response body was larger than the client accepts.
     ResponseTooLarge,
+    /// The caller cancelled the operation (an `AbortSignal`).
+    Aborted,
 }
 
 /// Details OSS gives about a failed request.

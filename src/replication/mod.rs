@@ -20,6 +20,7 @@ pub use request::{
     get_bucket_replication_location, get_bucket_replication_progress, put_bucket_replication,
     put_bucket_rtc, rule_xml,
 };
+pub(crate) use validate::check_rule_id;
 pub use validate::{
     MAX_PREFIX_BYTES, MAX_PREFIXES, MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS, MAX_TAGS, validate_rule,
 };

@@ -28,6 +28,14 @@ pub enum Operation {
     DeleteBucketReplication,
     /// `PUT /?rtc`
     PutBucketRtc,
+    /// `GET /?versioning` (pre-flight reads, [`crate::objects`])
+    GetBucketVersioning,
+    /// `GET /?bucketInfo`
+    GetBucketInfo,
+    /// `GET /?list-type=2&...`
+    ListObjectsV2,
+    /// `GET /<key>?tagging`
+    GetObjectTagging,
 }
 
 impl Operation {
@@ -40,6 +48,10 @@ impl Operation {
             Operation::GetBucketReplicationProgress => "GetBucketReplicationProgress",
             Operation::DeleteBucketReplication => "DeleteBucketReplication",
             Operation::PutBucketRtc => "PutBucketRTC",
+            Operation::GetBucketVersioning => "GetBucketVersioning",
+            Operation::GetBucketInfo => "GetBucketInfo",
+            Operation::ListObjectsV2 => "ListObjectsV2",
+            Operation::GetObjectTagging => "GetObjectTagging",
         }
     }
 
@@ -53,6 +65,11 @@ impl Operation {
             Operation::GetBucketReplicationLocation => &["replicationLocation"],
             Operation::GetBucketReplicationProgress => &["replicationProgress"],
             Operation::PutBucketRtc => &["rtc"],
+            Operation::GetBucketVersioning => &["versioning"],
+            Operation::GetBucketInfo => &["bucketInfo"],
+            // prefix, list-type, max-keys are never signed; the token is (oss2's set).
+            Operation::ListObjectsV2 => &["continuation-token"],
+            Operation::GetObjectTagging => &["tagging"],
         }
     }
 }
@@ -66,6 +83,8 @@ pub struct OssRequest {
     pub method: &'static str,
     /// Source bucket.
     pub bucket: String,
+    /// Object key, not encoded; empty for the bucket-level operations.
+    pub key: String,
     /// Query parameters, decoded; empty value = bare key.
     pub query: Vec<(String, String)>,
     /// `content-type` and `content-md5` for requests with a body; empty otherwise.
@@ -75,7 +94,7 @@ pub struct OssRequest {
 }
 
 impl OssRequest {
-    fn new(
+    pub(crate) fn new(
         operation: Operation,
         method: &'static str,
         bucket: &str,
@@ -94,6 +113,7 @@ impl OssRequest {
             operation,
             method,
             bucket: bucket.to_owned(),
+            key: String::new(),
             query: query
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -108,10 +128,23 @@ impl OssRequest {
         RequestParts {
             method: self.method,
             bucket: Some(&self.bucket),
-            key: "",
+            key: &self.key,
             query: &self.query,
             headers: &self.headers,
         }
+    }
+
+    /// The URL of this request at `endpoint`: the bucket URL, plus the key
+    /// (percent-encoded, `/` kept) for object-level requests.
+    pub fn url(&self, endpoint: &crate::endpoint::Endpoint) -> Result<String, Error> {
+        let url = endpoint.bucket_url(&self.bucket, &self.query)?;
+        if self.key.is_empty() {
+            return Ok(url);
+        }
+        // Every addressing style ends the bucket part of the path with `/`.
+        let at = url.find('?').unwrap_or(url.len());
+        let key = crate::sign::encode::uri_encode(&self.key, true);
+        Ok(format!("{}{key}{}", &url[..at], &url[at..]))
     }
 
     /// Signs this request; `region` is the V4 signing region without `oss-`.
