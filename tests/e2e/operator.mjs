@@ -355,6 +355,8 @@ export async function operatorScenarios(t) {
     await page.click('#connect-btn');
     await until('connected with pasted JSON', async () => /Connected to e2e-ops .* pasted STS credentials/.test(await text('#conn-status')));
     assert(/expire in [23] min/.test(await text('#conn-expiry')), `expiry shown: ${await text('#conn-expiry')}`);
+    assert((await page.inputValue('#c-json')) === '' && (await page.getAttribute('#c-sk', 'type')) === 'password' && (await page.inputValue('#c-sk')) === sts.accessKeySecret,
+      'the pasted JSON moved into the fields (the secret masked)');
     assert(await page.locator('#conn-warning').isVisible(), 'warned: less than 5 minutes left');
     assert(/paste new ones/.test(await text('#conn-warning')), `says what to do: ${await text('#conn-warning')}`);
     await shot('18-pasted-expiry-warning.png', 'Pasted STS JSON: expiry countdown and the warning before it expires', page.locator('header'));

@@ -52,7 +52,7 @@ function hint(err, bucket) {
       }
       return [
         h('p', { class: 'hint' }, `No answer from ${b}: the endpoint is unreachable, or ${b} has no CORS rule for this page (${location.origin}). The browser's developer console says which.`),
-        h('details', { class: 'cors-rule' }, h('summary', null, `The CORS rule ${b} needs`),
+        h('details', { class: 'cors-rule' }, h('summary', null, `The CORS rule ${bucket ?? 'the bucket'} needs`),
           h('p', null, 'OSS console → Bucket → Content security → CORS, or PutBucketCors. (Also check that this page\'s Content-Security-Policy lists the endpoint in connect-src.)'),
           h('pre', { class: 'code' }, corsRuleXml())),
       ];

@@ -21,6 +21,9 @@ const WARN_BEFORE_MS = 5 * 60_000;
 /** Answers that mean the credentials themselves no longer work (polling stops). */
 const DEAD_CODES = new Set(['SecurityTokenExpired', 'InvalidSecurityToken', 'InvalidAccessKeyId', 'CredentialsRefreshFailed']);
 
+/** The expiry of the last pasted STS JSON, kept with its token (the JSON box is emptied). */
+let pastedExpiry = null;
+
 /** Buckets the demo config lists: [{ name, location }]. */
 let knownBuckets = [];
 
@@ -191,7 +194,19 @@ async function connect(views) {
     source = new StsUrlSource(url);
   } else {
     try {
-      source = new StaticSource(parsePasted({ json: $('c-json').value, accessKeyId: $('c-ak').value.trim(), accessKeySecret: $('c-sk').value.trim(), stsToken: $('c-token').value.trim() }));
+      const creds = parsePasted({ json: $('c-json').value, accessKeyId: $('c-ak').value.trim(), accessKeySecret: $('c-sk').value.trim(), stsToken: $('c-token').value.trim() });
+      // The JSON moves into the three fields (the secret then shows as dots, not in clear
+      // text on a shared screen); its expiry stays with its token.
+      if ($('c-json').value.trim() !== '') {
+        $('c-ak').value = creds.accessKeyId;
+        $('c-sk').value = creds.accessKeySecret;
+        $('c-token').value = creds.stsToken;
+        $('c-json').value = '';
+        pastedExpiry = creds.expiration === undefined ? null : { stsToken: creds.stsToken, expiration: creds.expiration };
+      } else if (creds.expiration === undefined && pastedExpiry?.stsToken === creds.stsToken) {
+        creds.expiration = pastedExpiry.expiration;
+      }
+      source = new StaticSource(creds);
     } catch (e) {
       fieldError('c-paste-err', e.message);
       $($('c-json').value.trim() ? 'c-json' : $('c-ak').value.trim() ? ($('c-sk').value.trim() ? 'c-token' : 'c-sk') : 'c-json').focus();
@@ -306,6 +321,7 @@ async function main() {
     disconnect(views);
     // Also clear a pasted secret from the form: memory only, and only while needed.
     for (const id of ['c-json', 'c-ak', 'c-sk', 'c-token']) $(id).value = '';
+    pastedExpiry = null;
     $('c-bucket').focus();
   });
 
