@@ -454,10 +454,16 @@ export async function operatorScenarios(t) {
         assert(right <= 375, `a request row ends inside the screen (${right} px)`);
         // Readable: the time and the duration each on one line, the request at least 240 px wide.
         const look = await first.evaluate((tr) => {
+          // Line boxes of the cell's text (text nodes only: element boxes have their own tops).
           const lines = (el) => {
-            const r = document.createRange();
-            r.selectNodeContents(el);
-            return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+            const tops = new Set();
+            const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+            for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+              const r = document.createRange();
+              r.selectNodeContents(n);
+              for (const x of r.getClientRects()) tops.add(Math.round(x.top));
+            }
+            return tops.size;
           };
           const tds = tr.querySelectorAll('td');
           return { time: lines(tds[0]), ms: lines(tds[4]), request: Math.round(tds[1].querySelector('code').getBoundingClientRect().width) };

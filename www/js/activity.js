@@ -1,6 +1,6 @@
 // The "Recent requests" table and the in-flight meter, fed by net.js.
 
-import { h, $, clear, setText, fmtTime, zoneLabel } from './dom.js';
+import { h, $, clear, setText, fmtTime, zoneLabel, timeEl } from './dom.js';
 import { meter, MAX_IN_FLIGHT } from './net.js';
 import { clockOffset, serverNow } from './session.js';
 
@@ -18,7 +18,7 @@ export function startActivityView() {
         const noRules = e.code === 'NoSuchReplicationConfiguration';
         const failed = e.status !== '…' && !/^2/.test(e.status) && !noRules;
         return h('tr', { class: failed ? 'failed' : '' },
-          h('td', { 'data-label': `Time (${zoneLabel()})` }, fmtTime(e.time.getTime() + offset, { now, zone: false })),
+          h('td', { 'data-label': `Time (${zoneLabel()})` }, timeEl(e.time.getTime() + offset, fmtTime(e.time.getTime() + offset, { now, zone: false }))),
           h('td', { 'data-label': 'Request', class: 'card-wide' }, h('code', null, `${e.method} ${e.path}`)),
           h('td', { 'data-label': 'Status', class: 'status' }, e.code ? `${e.status} ${e.code}${noRules ? ' (no rules)' : ''}` : e.status),
           h('td', { 'data-label': 'Request ID' }, h('code', null, e.requestId)),

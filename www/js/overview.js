@@ -77,6 +77,7 @@ export class OverviewView {
       showMessage(this.errorBox, 'No buckets', 'List at least one bucket name.');
       return;
     }
+    clearTimeout(this.#watchTimer);
     const run = ++this.#run;
     clear(this.tbody);
     meter.resetPeak();

@@ -182,13 +182,15 @@ export class RulesView {
         this.#render(rules, progress, failures);
         hideError(this.errorBox);
         const failed = failures.size ? ` · progress of ${plural(failures.size, 'rule')} could not be read` : '';
-        setText($('rules-updated'), `Last read ${fmtTime(serverNow())}${failed}`);
+        const at = serverNow();
+        clear($('rules-updated')).append('Last read ', timeEl(at, fmtTime(at)), failed);
         this.onCallOk();
         for (const e of failures.values()) this.onCallError(e);
       } catch (e) {
         if (client !== this.#client) return;
         showError(this.errorBox, e, { title: 'Reading the rules failed', bucket: this.#bucket });
-        setText($('rules-updated'), `Read failed at ${fmtTime(serverNow())}; the table shows the last rules read`);
+        const at = serverNow();
+        clear($('rules-updated')).append('Read failed at ', timeEl(at, fmtTime(at)), '; the table shows the last rules read');
         this.onCallError(e);
       } finally {
         if (this.#loading !== run) return; // detached meanwhile: a newer read owns the state
