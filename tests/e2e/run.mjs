@@ -359,7 +359,7 @@ async function main() {
       await r.locator('.rtc-toggle').click();
       await until('RTC disabled', async () => (await r.locator('.rtc-status').innerText()) === 'disabled');
       assert((await admin.getBucketReplication()).rules.find((x) => x.id === 'e2e-logs').rtcStatus === 'disabled', 'OSS says disabled');
-      await shot('02-rules.png', 'Rules table of e2e-src: ID, destination, prefixes, actions, transfer type, history, RTC with toggle, status badge, progress, delete', page.locator('#rules'));
+      await shot('02-rules.png', 'Rules table of e2e-src (compact): ID with Details, destination with region name, prefixes, RTC with toggle, status badge, progress, delete', page.locator('#rules'));
     });
 
     await scenario('an XSS prefix renders as text (no element, no dialog)', async () => {
@@ -503,7 +503,7 @@ async function main() {
       assert(/AccessDenied/.test(box) && /HTTP 403/.test(box) && /You have no right to access this bucket\./.test(box), `shown: ${box}`);
       assert(/^[0-9A-F]{24}$/.test(await text('#rules-error .error-request-id')), 'request ID shown');
       assert(/oss:GetBucketReplication/.test(box), 'RAM hint');
-      await shot('06-error-access-denied.png', 'Error state: AccessDenied (HTTP 403) with message, request ID, EC and the RAM actions the role needs', page.locator('#rules'));
+      await shot('06-error-access-denied.png', 'Error state: AccessDenied (HTTP 403) with message, request ID and the RAM actions the role needs (EC, host ID folded)', page.locator('#rules'));
     });
 
     await scenario('failure: a network failure after answers says the connection dropped', async () => {
