@@ -276,12 +276,14 @@ export class RulesView {
     const detailsId = `rule-details-${++detailsSeq}`;
     const detailsTr = h('tr', { class: 'rule-details', id: detailsId, dataset: { detailsFor: id }, hidden: true },
       h('td', { colspan: '7', 'data-label': 'Details' }, details));
-    const toggle = h('button', { type: 'button', class: 'details-toggle small', 'aria-expanded': 'false', 'aria-controls': detailsId, 'aria-label': `Details of rule ${id}`,
+    // The visible words start the accessible name (the rule ID is added for screen readers).
+    const label = (open) => [open ? 'Hide details' : 'Details', h('span', { class: 'sr-only' }, ` of rule ${id}`)];
+    const toggle = h('button', { type: 'button', class: 'details-toggle small', 'aria-expanded': 'false', 'aria-controls': detailsId,
       on: { click: () => {
         detailsTr.hidden = !detailsTr.hidden;
         toggle.setAttribute('aria-expanded', String(!detailsTr.hidden));
-        setText(toggle, detailsTr.hidden ? 'Details' : 'Hide details');
-      } } }, 'Details');
+        clear(toggle).append(...label(!detailsTr.hidden));
+      } } }, label(false));
     const rtcButton = h('button', { type: 'button', class: 'rtc-toggle small', on: { click: () => this.#toggleRtc(id) } });
     const deleteButton = h('button', { type: 'button', class: 'delete small danger', 'aria-label': `Delete rule ${id}`, on: { click: () => this.#confirmDelete(id) } }, 'Delete');
     const rtcText = h('span', { class: 'rtc-status' });
