@@ -44,6 +44,7 @@ function hint(err, bucket) {
     case 'NetworkError':
     case 'ClientTimeout':
     case 'RequestTimeout': {
+      if (err.status > 0) return []; // OSS's own RequestTimeout is an answer
       // CORS is the cause only if the bucket never answered this page: once it has, the
       // browser accepted its answers, so a later failure is the network or the server.
       const seen = bucket ? lastAnswer(bucket) : undefined;
@@ -85,7 +86,7 @@ export function showError(box, err, { title, bucket } = {}) {
   const status = isOss && err.status > 0 ? `HTTP ${err.status}` : isOss ? 'no HTTP answer' : '';
   // Without an HTTP answer the page's own explanation (hint) is what helps; the transport's
   // wording and the facts stay one click away instead of filling the screen.
-  const noAnswer = isOss && (err.code === 'NetworkError' || err.code === 'RequestTimeout');
+  const noAnswer = isOss && !(err.status > 0) && ['NetworkError', 'ClientTimeout', 'RequestTimeout'].includes(err.code);
   const message = h('p', { class: 'error-message' }, String(err?.message ?? err));
   box.append(h('p', { class: 'error-title' }, title ?? 'The request failed', ': ', h('strong', { class: 'error-code' }, code), status && ` (${status})`));
   if (!noAnswer) box.append(message);
