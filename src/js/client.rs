@@ -6,9 +6,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{
-    IntoJs, JsonObject, Reader, progress_js, rule_from_js, write_location, write_rule,
-};
+use super::convert::{IntoJs, JsonObject, Reader, rule_from_js, write_location, write_rule};
 use super::error::to_js;
 use super::fetch::FetchTransport;
 use crate::client::Client;
@@ -37,7 +35,7 @@ const OPTIONS: &[&str] = &[
 /// Manages the replication rules of one bucket.
 #[wasm_bindgen]
 pub struct ReplicationClient {
-    inner: Rc<Client<FetchTransport>>,
+    pub(super) inner: Rc<Client<FetchTransport>>,
 }
 
 impl std::fmt::Debug for ReplicationClient {
@@ -166,14 +164,11 @@ impl ReplicationClient {
         })
     }
 
-    /// Resolves to `{ rule, progress: { historicalObject?, newObject? }, requestId }`.
+    /// Resolves to `{ rule, progress: { historicalObject?, newObject? }, lagSeconds?, requestId }`.
     #[wasm_bindgen(js_name = getBucketReplicationProgress)]
     pub fn get_bucket_replication_progress(&self, rule_id: JsValue) -> Promise {
         let id = rule_id_arg(&rule_id);
-        self.spawn(|c| async move {
-            let r = c.get_bucket_replication_progress(&id?).await?;
-            Ok(progress_js(&r.value, r.request_id.as_deref()))
-        })
+        self.spawn(|c| super::insight::progress_with_lag(c, id))
     }
 
     /// Deletes a rule (OSS closes it asynchronously); resolves to `{ requestId }`.

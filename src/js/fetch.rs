@@ -31,6 +31,7 @@ const READ_HEADERS: &[&str] = &[
     "x-oss-request-id",
     "x-oss-replication-rule-id",
     "content-length",
+    "date", // lagSeconds: the server's clock (read when exposed; else the skew-corrected local one)
 ];
 const READ_ON_ERROR: &[&str] = &["x-oss-ec", "retry-after", "date"];
 
@@ -300,6 +301,26 @@ enum BodyError {
     Js(JsValue),
 }
 
+/// Clears an attempt's timeout when it ends, and aborts its fetch when the call
+/// is dropped before it settled (a caller's AbortSignal won a race): no timer
+/// keeps the process alive and no request runs on unobserved.
+struct InFlight {
+    timer: Option<JsValue>,
+    abort: Option<Function>,
+    settled: bool,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(t) = &self.timer {
+            clear_timeout(t);
+        }
+        if let (false, Some(abort)) = (self.settled, &self.abort) {
+            let _ = abort.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let controller = AbortController::new();
@@ -310,11 +331,14 @@ impl Transport for FetchTransport {
             .map(|f| f.bind0(&controller))
             .ok();
         let timer = abort.as_ref().map(|f| set_timeout(f, self.timeout_ms));
+        let mut in_flight = InFlight {
+            timer,
+            abort,
+            settled: false,
+        };
         let aborted = || get(&signal, "aborted").as_bool().unwrap_or(false);
         let result = self.attempt(request, &signal, &aborted).await;
-        if let Some(t) = timer {
-            clear_timeout(&t);
-        }
+        in_flight.settled = true;
         result
     }
 

@@ -6,11 +6,13 @@ mod client;
 mod convert;
 mod error;
 mod fetch;
+mod insight;
 mod policies;
 mod sign_request;
 
 pub use client::ReplicationClient;
 pub use error::set_oss_error_class;
+pub use insight::ReplicationWatch;
 pub use policies::replication_policies;
 pub use sign_request::sign_request;
 
