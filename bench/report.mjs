@@ -25,6 +25,8 @@ const kb = (b) => (b / 1000).toFixed(1);
 const stat = (xs, fmt, unit) =>
   `${fmt(median(xs))} ${unit} (p10 ${fmt(quantile(xs, 0.1))}; ${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 function ratio(ours, peer, kind = 'time') {
+  // Differences (overheads) can come out at or below zero on a busy machine: no ratio then.
+  if (!(ours > 0 && peer > 0)) return 'n/a (a difference at or below zero: within noise)';
   const r = ours / peer;
   const [better, worse] = kind === 'size' ? ['smaller', 'larger'] : ['faster', 'slower'];
   const note = r <= 1 ? `ours ${sig(1 / r)}x ${better}` : `ours ${sig(r)}x ${worse}`;
