@@ -145,6 +145,8 @@ fn main() {
     // A ListObjectsV2 page of 1,000 keys through the library's generic XML tree (issue 13).
     let list = list_objects_xml(1000);
     assert_eq!(list_keys(&list), 1000);
+    let page = oss_replication::objects::parse_list_objects_v2(list.as_bytes()).expect("list page");
+    assert_eq!(page.objects.len(), 1000);
 
     let mut benches: Vec<Bench<'_>> = vec![
         (
@@ -177,6 +179,16 @@ fn main() {
         ));
     }
 
+    benches.push((
+        "list_1000_typed",
+        Box::new(|| {
+            black_box(
+                oss_replication::objects::parse_list_objects_v2(black_box(list.as_bytes()))
+                    .unwrap(),
+            );
+        }),
+        Some(list.len()),
+    ));
     benches.push((
         "list_1000",
         Box::new(|| {
