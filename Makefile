@@ -128,8 +128,9 @@ WASM_RUSTFLAGS := -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=n
 
 # The npm package: release build (pinned nightly, std rebuilt without panic machinery),
 # wasm-bindgen for the web and Node, npm binaryen's wasm-opt (in a private staging folder, so
-# tests running meanwhile never see a half-built pkg/), then scripts/build-pkg.mjs: the
-# loading variants (wasm embedded for bundlers and runtimes that cannot find a separate file,
+# tests running meanwhile never see a half-built pkg/), then scripts/build-pkg.mjs: short wasm
+# import/export names and minified glue (scripts/shrink-glue.mjs; fails naming what changed if
+# wasm-bindgen's glue layout does), the loading variants (wasm embedded for bundlers and runtimes that cannot find a separate file,
 # imported as a module in Workers, a separate file for webpack) and the CommonJS declarations.
 build: setup-rust setup-nightly setup-node
 	RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo +$(NIGHTLY) build --release --target wasm32-unknown-unknown \
@@ -137,7 +138,7 @@ build: setup-rust setup-nightly setup-node
 	stage=target/pkg-build.$$$$; rm -rf $$stage; \
 	wasm-bindgen --target web --no-typescript --out-dir $$stage/web $(WASM_RELEASE) && \
 	wasm-bindgen --target nodejs --no-typescript --out-dir $$stage/node $(WASM_RELEASE) && \
-	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
 	  $$stage/web/oss_replication_bg.wasm -o $$stage/web/oss_replication_bg.wasm && \
 	node scripts/build-pkg.mjs $$stage --install pkg; status=$$?; rm -rf $$stage; exit $$status
 	@ls -l pkg/web/oss_replication_bg.wasm pkg/web/oss_replication.js | awk '{print $$5, $$9}'
