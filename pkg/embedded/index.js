@@ -9,5 +9,5 @@ import { base64, size } from './wasm.js';
 const a = api({ sync: () => embeddedWasm(base64, size) });
 
 export { OssError } from '../web/facade.js';
-export const { ReplicationClient, signRequest, validateRule, initSync, __wasmMemoryPages } = a;
+export const { ReplicationClient, signRequest, validateRule, replicationPolicies, initSync, __wasmMemoryPages } = a;
 export default a.init;

@@ -51,6 +51,10 @@ exports.validateRule = function validateRule(rule) {
   initSync();
   return glue.validateRule(rule);
 };
+exports.replicationPolicies = function replicationPolicies(input) {
+  initSync();
+  return glue.replicationPolicies(input);
+};
 exports.OssError = OssError;
 /** Diagnostic: pages (64 KiB) of wasm memory in use. */
 exports.__wasmMemoryPages = function __wasmMemoryPages() {

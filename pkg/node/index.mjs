@@ -6,5 +6,5 @@ import * as ns from './index.cjs';
 // give `exports.default` (init) instead, with the named exports on the namespace.
 const cjs = typeof ns.default === 'function' ? ns : ns.default;
 
-export const { ReplicationClient, signRequest, validateRule, OssError, initSync, __wasmMemoryPages } = cjs;
+export const { ReplicationClient, signRequest, validateRule, replicationPolicies, OssError, initSync, __wasmMemoryPages } = cjs;
 export default cjs.init;

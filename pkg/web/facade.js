@@ -8,6 +8,7 @@ import {
   ReplicationClient as GlueClient,
   signRequest as glueSignRequest,
   validateRule as glueValidateRule,
+  replicationPolicies as gluePolicies,
   __setOssErrorClass,
   __wasmMemoryPages as glueMemoryPages,
 } from './oss_replication.js';
@@ -104,6 +105,10 @@ export function api(source) {
     validateRule(rule) {
       ready();
       return glueValidateRule(rule);
+    },
+    replicationPolicies(input) {
+      ready();
+      return gluePolicies(input);
     },
     __wasmMemoryPages() {
       ready();

@@ -7,5 +7,5 @@ import { api } from './facade.js';
 const a = api({ url: () => new URL('./oss_replication_bg.wasm', import.meta.url) });
 
 export { OssError } from './facade.js';
-export const { ReplicationClient, signRequest, validateRule, initSync, __wasmMemoryPages } = a;
+export const { ReplicationClient, signRequest, validateRule, replicationPolicies, initSync, __wasmMemoryPages } = a;
 export default a.init;

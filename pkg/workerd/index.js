@@ -7,5 +7,5 @@ import { api } from '../web/facade.js';
 const a = api({ sync: () => wasmModule });
 
 export { OssError } from '../web/facade.js';
-export const { ReplicationClient, signRequest, validateRule, initSync, __wasmMemoryPages } = a;
+export const { ReplicationClient, signRequest, validateRule, replicationPolicies, initSync, __wasmMemoryPages } = a;
 export default a.init;
