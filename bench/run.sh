@@ -85,5 +85,6 @@ fi
 log "sizes"
 node bench/size.mjs >"$RAW/sizes.json"
 
+log "diffReplication over ${BENCH_DIFF_OBJECTS:-100000} objects per side vs oss2 and plain JS"; cargo build --release -p oss-emulator --quiet >&2 && OSS_EMULATOR_BIN=target/release/oss-emulator node bench/diff.mjs "${BENCH_DIFF_OBJECTS:-100000}" >test-output/bench-diff.md 2>"$RAW/diff.log" && cat test-output/bench-diff.md >&2
 node bench/report.mjs "$RAW" >test-output/bench.md
 cat test-output/bench.md
