@@ -176,10 +176,10 @@ mod tests {
             rule("b", "starting"),
             rule("c", "doing"),
         ];
-        assert_eq!(reached(Target::Gone, "a", &rules).unwrap(), false);
-        assert_eq!(reached(Target::Gone, "z", &rules).unwrap(), true);
-        assert_eq!(reached(Target::Doing, "b", &rules).unwrap(), false);
-        assert_eq!(reached(Target::Doing, "c", &rules).unwrap(), true);
+        assert!(!reached(Target::Gone, "a", &rules).unwrap());
+        assert!(reached(Target::Gone, "z", &rules).unwrap());
+        assert!(!reached(Target::Doing, "b", &rules).unwrap());
+        assert!(reached(Target::Doing, "c", &rules).unwrap());
         assert_eq!(
             reached(Target::Doing, "z", &rules).unwrap_err().code(),
             "NoSuchReplicationRule"
