@@ -20,10 +20,12 @@ async function listPage(bucket, token) {
 }
 
 if (mode === 'ours') {
-  const { ReplicationClient } = await import(`${process.env.BENCH_PKG_DIR ?? '../pkg'}/node/index.mjs`);
-  const c = new ReplicationClient({ bucket: src, region: 'cn-hangzhou', endpoint, accessKeyId: ak, accessKeySecret: sk });
+  const pkg = await import(`${process.env.BENCH_PKG_DIR ?? '../pkg'}/node/index.mjs`);
+  const c = new pkg.ReplicationClient({ bucket: src, region: 'cn-hangzhou', endpoint, accessKeyId: ak, accessKeySecret: sk });
   const d = await c.diffReplication(ruleId);
-  result = { scanned: d.scanned.source + d.scanned.destination, missing: d.missing.length, differing: d.differing.length, extra: d.extra };
+  // The wasm heap (64 KiB pages): what the merge itself holds, apart from JS garbage.
+  const wasmMb = (pkg.__wasmMemoryPages?.() ?? NaN) / 16;
+  result = { scanned: d.scanned.source + d.scanned.destination, missing: d.missing.length, differing: d.differing.length, extra: d.extra, wasmMb };
 } else if (mode === 'plain') {
   const { XMLParser } = await import('fast-xml-parser');
   const parser = new XMLParser({ isArray: (name) => name === 'Contents', parseTagValue: false });

@@ -85,6 +85,6 @@ for (const [name, runs] of Object.entries(results)) {
   const ok = last.missing === expected.missing && last.differing === expected.differing && last.extra === expected.extra;
   console.log(`| ${name} | ${s.toFixed(2)} s | ${Math.round(last.scanned / s).toLocaleString('en')} | ${(median(runs.map((x) => x.maxRssKb)) / 1024).toFixed(0)} MB (${(base / 1024).toFixed(0)} MB) | ${last.missing} / ${last.differing} / ${last.extra}${ok ? '' : ' (WRONG)'} | ${(s / ours).toFixed(2)}x |`);
 }
-console.log(`\nExpected ${expected.missing} / ${expected.differing} / ${expected.extra}.`);
+console.log(`\nExpected ${expected.missing} / ${expected.differing} / ${expected.extra}. The wasm heap of ours ended at ${results['oss-replication diffReplication'].at(-1).wasmMb} MB.`);
 proc.kill();
 process.exit(0);
