@@ -143,9 +143,116 @@ export interface ReplicationProgressResult extends WithRequestId {
   progress: {
     /** Fraction 0..1 of historical objects replicated. */
     historicalObject?: number | undefined;
-    /** ISO 8601 time: objects written before it are replicated. */
+    /** ISO 8601 time: objects written before it are replicated (GMT answers are converted). */
     newObject?: string | undefined;
   };
+  /** Seconds between the server's time (the answer's `Date`; the skew-corrected local clock where a browser hides it) and `newObject`. */
+  lagSeconds?: number | undefined;
+}
+
+/** Versioning state of a bucket. */
+export type Versioning = 'unversioned' | 'enabled' | 'suspended';
+
+/** Stable codes of the problems `checkRule` reports (README: "Pre-flight"). */
+export type CheckProblemCode =
+  | 'InvalidRule' | 'SameBucket' | 'DestinationNotFound' | 'DestinationUnreadable' | 'LocationMismatch'
+  | 'VersioningMismatch' | 'VersioningSuspended' | 'LocationNotAllowed' | 'TransferTypeRequired'
+  | 'TransferTypeNotAllowed' | 'RtcNotSupported' | 'RuleIdExists' | 'DestinationInUse' | 'TooManyRules'
+  | 'PrefixOverlap' | 'TagFiltersUnavailable' | 'SourceUnreadable';
+
+/** Another endpoint and credentials for a destination in another account. */
+export interface DestinationAccessOptions {
+  destinationEndpoint?: string | undefined;
+  destinationCredentials?: { accessKeyId: string; accessKeySecret: string; stsToken?: string | undefined } | undefined;
+}
+
+/** One thing `checkRule` found; `field` names the rule field it concerns. */
+export interface CheckProblem {
+  code: CheckProblemCode | (string & {});
+  field?: string | undefined;
+  message: string;
+}
+
+/** What `checkRule` read (it never writes). */
+export interface CheckRuleResult {
+  /** No problems. */
+  ok: boolean;
+  problems: CheckProblem[];
+  source: { versioning?: Versioning | undefined };
+  destination: { exists?: boolean | undefined; location?: string | undefined; versioning?: Versioning | undefined };
+}
+
+/** One observation of `watchReplication`. */
+export interface ReplicationState {
+  rule: ReplicationRule;
+  progress: ReplicationProgressResult['progress'];
+  lagSeconds?: number | undefined;
+  /** Fraction of historical objects replicated per second, from successive reads. */
+  historicalRate?: number | undefined;
+  /** Seconds until the historical copy completes at that rate. */
+  etaSeconds?: number | undefined;
+}
+
+/** The async iterable `watchReplication` returns (`for await (const s of watch)`; `break` stops it). */
+export interface ReplicationWatch {
+  next(): Promise<IteratorResult<ReplicationState, undefined>>;
+  return(): Promise<IteratorResult<ReplicationState, undefined>>;
+  [Symbol.asyncIterator](): ReplicationWatch;
+  /** Releases its wasm memory now (`return()` and the end of the loop do it too). */
+  free(): void;
+}
+
+/** An object as ListObjectsV2 lists it. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: string;
+}
+
+/** Running counts passed to `onProgress` after each page. */
+export interface DiffCounts {
+  scanned: { source: number; destination: number };
+  missing: number;
+  differing: number;
+  pending: number;
+  extra: number;
+}
+
+/** What `diffReplication` found. */
+export interface DiffResult {
+  scanned: { source: number; destination: number };
+  /** At the source, absent at the destination, older than the rule's watermark. */
+  missing: ListedObject[];
+  /** At both, with another size or ETag. */
+  differing: ListedObject[];
+  /** Newer than the watermark: not expected at the destination yet. */
+  pending: number;
+  /** Only at the destination (expected with `actions: ['PUT']`). */
+  extra: number;
+  /** `maxListed` stopped the scan early. */
+  truncated: boolean;
+}
+
+export interface DiffOptions extends DestinationAccessOptions {
+  signal?: AbortSignalLike | undefined;
+  onProgress?: ((counts: DiffCounts) => void) | undefined;
+  /** Stop once this many objects are listed as missing or differing. */
+  maxListed?: number | undefined;
+  /** Keys per ListObjectsV2 page, 1..1000. */
+  pageSize?: number | undefined;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number | undefined;
+  pollMs?: number | undefined;
+  signal?: AbortSignalLike | undefined;
+}
+
+/** An `AbortSignal` (typed structurally so the declarations need no DOM lib). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
 }
 
 /** Manages the replication rules of one bucket. Methods reject with `OssError`. */
@@ -162,6 +269,16 @@ export class ReplicationClient {
   getBucketReplicationProgress(ruleId: string): Promise<ReplicationProgressResult>;
   deleteBucketReplication(ruleId: string): Promise<WithRequestId>;
   putBucketRtc(ruleId: string, enabled: boolean): Promise<WithRequestId>;
+  /** Pre-flight, read-only: what would stop `rule` from working (versioning, region, transfer type, RTC, duplicates, overlaps). */
+  checkRule(rule: ReplicationRuleInput, options?: DestinationAccessOptions): Promise<CheckRuleResult>;
+  /** Polls a rule's progress (fast only while its state changes) until `break` or the signal aborts. */
+  watchReplication(ruleId: string, options?: { intervalMs?: number | undefined; signal?: AbortSignalLike | undefined }): ReplicationWatch;
+  /** Lists both buckets under the rule's prefixes and reports what is not replicated yet. */
+  diffReplication(ruleId: string, options?: DiffOptions): Promise<DiffResult>;
+  /** OSS cannot edit a rule: deletes it, waits until it is gone, puts `newRule` (the old one back if that fails). */
+  replaceRule(ruleId: string, newRule: ReplicationRuleInput, options?: WaitOptions): Promise<{ ruleId: string } & WithRequestId>;
+  /** Resolves once the rule reads back as `doing` (with it) or is gone. */
+  waitForRule(ruleId: string, state: 'doing' | 'gone', options?: WaitOptions): Promise<{ rule?: ReplicationRule | undefined }>;
   /** Releases the client's wasm memory now (otherwise when it is garbage collected). */
   free(): void;
   /** `using client = new ReplicationClient(...)`: calls `free()` at the end of the scope. */
@@ -204,10 +321,52 @@ export function signRequest(request: SignableRequest, credentials: SigningCreden
  * `OssError` (code `InvalidArgument` or `InvalidBucketName`) whose message names the field. */
 export function validateRule(rule: ReplicationRuleInput): void;
 
+/** Input of `replicationPolicies`. */
+export interface ReplicationPoliciesInput {
+  sourceBucket: string;
+  destinationBucket: string;
+  rule: ReplicationRuleInput;
+  sourceAccountId?: string | undefined;
+  destinationAccountId?: string | undefined;
+}
+
+/** One statement of a RAM policy document. */
+export interface RamStatement {
+  Effect: 'Allow';
+  Action: string | string[];
+  Resource?: string[] | undefined;
+  Principal?: string[] | { Service: string[] } | { RAM: string[] } | undefined;
+}
+
+/** A RAM policy document. */
+export interface RamPolicy {
+  Version: '1';
+  Statement: RamStatement[];
+}
+
+/** The documents a replication setup needs. */
+export interface ReplicationPolicies {
+  /** For the operator who manages replication (this library's calls). */
+  operatorPolicy: RamPolicy;
+  /** Trust policy of the role OSS assumes (`oss.aliyuncs.com`). */
+  roleTrustPolicy: RamPolicy;
+  /** What that role may do on both buckets (KMS when SSE-KMS is replicated). */
+  rolePermissionPolicy: RamPolicy;
+  /** Cross-account only: the destination bucket's policy. */
+  destinationBucketPolicy: RamPolicy | null;
+  /** The source bucket's CORS rule a browser console needs. */
+  cors: { allowedOrigins: string[]; allowedMethods: string[]; allowedHeaders: string[]; exposeHeaders: string[]; maxAgeSeconds: number };
+  /** The rule's `syncRole`, if any. */
+  roleName: string | null;
+}
+
+/** The RAM policies and CORS rule a setup needs, as JSON documents (pure: sends nothing). */
+export function replicationPolicies(input: ReplicationPoliciesInput): ReplicationPolicies;
+
 /** Thrown for every failure. */
 export class OssError extends Error {
   override name: 'OssError';
-  /** OSS error code, or a client code (`InvalidArgument`, `NetworkError`, `RequestTimeout`, ...). */
+  /** OSS error code, or a client code (`InvalidArgument`, `NetworkError`, `ClientTimeout`, `AbortError`, ...). */
   code: string;
   /** HTTP status; -1 when there was no HTTP answer. */
   status: number;

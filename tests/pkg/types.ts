@@ -4,6 +4,9 @@ import init, {
   ReplicationClient,
   signRequest,
   validateRule,
+  replicationPolicies,
+  type CheckRuleResult,
+  type DiffResult,
   type ReplicationRule,
   type ReplicationRuleInput,
   type StsCredentials,
@@ -65,6 +68,22 @@ async function main(): Promise<void> {
       console.log(detail);
     }
   }
+  // Operator calls (issue 13).
+  const check: CheckRuleResult = await client.checkRule(rule, { destinationEndpoint: undefined });
+  const codes: string[] = check.problems.map((p) => p.code);
+  const lag: number | undefined = progress.lagSeconds;
+  const controller = new AbortController();
+  for await (const s of client.watchReplication(ruleId, { intervalMs: 5_000, signal: controller.signal })) {
+    const eta: number | undefined = s.etaSeconds;
+    if (eta === undefined) break;
+  }
+  const diff: DiffResult = await client.diffReplication(ruleId, { maxListed: 100, onProgress: (c) => void c.scanned.source });
+  const missingKeys: string[] = diff.missing.map((o) => o.key);
+  await client.replaceRule(ruleId, { ...rules[0]!, prefixes: ['new/'] }, { timeoutMs: 60_000 });
+  const gone = await client.waitForRule(ruleId, 'gone', { signal: controller.signal });
+  const docs = replicationPolicies({ sourceBucket: 'source-bucket', destinationBucket: 'dest', rule });
+  const trust: string = JSON.stringify(docs.roleTrustPolicy);
+  console.log(codes, lag, missingKeys, gone.rule?.status, trust);
   console.log(requestId, statuses, accTargets, fraction, headers, client.bucket, client.clockOffset);
 }
 
