@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startEmulator, controls, putObject, adminClient } from './emulator.mjs';
 import { operatorScenarios, OPS_BUCKETS } from './operator.mjs';
+import { consoleScenarios } from './console.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(root, 'test-output/e2e');
@@ -388,14 +389,23 @@ async function main() {
       assert(download.suggestedFilename() === 'replication-e2e-src.json', `download name ${download.suggestedFilename()}`);
       await page.fill('#apply-bucket', 'e2e-copy');
       await page.fill('#apply-region', 'cn-hangzhou');
-      await page.click('#apply-btn');
+      // Apply shows what would change first (each rule pre-flighted on the target), then applies on Confirm.
+      const diffThenApply = async (want) => {
+        await page.click('#apply-btn');
+        await page.locator('#apply-confirm').waitFor();
+        const states = await page.locator('#apply-diff li[data-target=e2e-copy] li').evaluateAll((ls) => ls.map((l) => l.dataset.state).join());
+        assert(states === want, `the diff before applying: ${states} (want ${want}): ${await text('#apply-diff')}`);
+        assert(/Nothing was changed yet/.test(await text('#apply-diff-status')), 'nothing changed before Confirm');
+        await page.click('#apply-confirm');
+      };
+      await diffThenApply('new,new');
       await until('2 of 2 applied', async () => /2 of 2 rules applied to e2e-copy/.test(await text('#apply-results')));
       const copied = (await adminClient(emu.endpoint, 'e2e-copy', 'cn-hangzhou').getBucketReplication()).rules;
       const byId = Object.fromEntries(copied.map((x) => [x.id, x]));
       assert(byId['e2e-logs']?.prefixes.join() === 'logs/,images/' && byId['e2e-logs'].actions.join() === 'PUT,DELETE' && byId['e2e-logs'].destination.bucket === 'e2e-dst', `copied e2e-logs: ${JSON.stringify(byId['e2e-logs'])}`);
       assert(byId['e2e-xss']?.prefixes[0] === XSS, 'copied e2e-xss');
       // Applying again keeps the IDs, so OSS reports the existing rules instead of duplicating them.
-      await page.click('#apply-btn');
+      await diffThenApply('same,same');
       await until('0 of 2 applied', async () => /0 of 2 rules applied/.test(await text('#apply-results')));
       assert((await page.locator('#apply-results li.failed', { hasText: 'BucketReplicationAlreadyExist' }).count()) === 2, 'duplicates refused with their code');
     });
@@ -521,6 +531,8 @@ async function main() {
     });
 
     await operatorScenarios({ page, scenario, shot, connect, rulesRefresh, row, text, activity, ctl, emu, assert, until, sleep, adminClient, putObject });
+    // The console views of issue 14, against a second emulator with --replication-rate (console.mjs).
+    await consoleScenarios({ page, scenario, shot, connect, text, emu, assert, until, sleep, bin: EMULATOR, www: WWW });
 
     await scenario('375 px: usable on a phone (connected with V1 signatures)', async () => {
       await connect({ bucket: 'e2e-src', sigver: 'v1' });

@@ -13,9 +13,11 @@ import { CopyView } from './copy.js';
 import { OverviewView } from './overview.js';
 import { startActivityView } from './activity.js';
 import { regionName } from './regions.js';
+import { HealthView } from './health.js';
+import { BacklogView } from './backlog.js';
 
 const REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-qingdao', 'cn-zhangjiakou', 'cn-shenzhen', 'cn-hongkong', 'us-west-1', 'us-east-1', 'ap-southeast-1', 'eu-central-1'];
-const CONNECTED_SECTIONS = ['rules', 'create', 'copy', 'overview', 'activity'];
+const CONNECTED_SECTIONS = ['rules', 'health', 'backlog', 'create', 'copy', 'overview', 'activity'];
 /** Pasted credentials: warn this long before they expire (they cannot be renewed). */
 const WARN_BEFORE_MS = 5 * 60_000;
 /** Answers that mean the credentials themselves no longer work (polling stops). */
@@ -256,6 +258,8 @@ async function connect(views) {
     tickExpiry(views);
     showConnected(true);
     views.rules.attach(client, settings.bucket);
+    views.health.reset(settings.bucket);
+    views.backlog.reset();
     $('apply-region').value = settings.region;
     // Focus where the work starts (the form that had it is folded away now).
     $('rules-h').focus();
@@ -268,6 +272,7 @@ async function connect(views) {
 function disconnect(views, status = 'Not connected (credentials forgotten)') {
   views.rules.detach();
   views.overview.stop();
+  views.backlog.reset();
   endSession();
   tickExpiry(views);
   showConnected(false);
@@ -280,7 +285,18 @@ async function main() {
   clear($('known-regions')).append(...REGIONS.map((r) => h('option', { value: r }, regionName(r) ?? '')));
 
   const views = {};
-  const rules = new RulesView({ onCallError: (e) => onCallError(views, e), onCallOk: () => onCallOk(views) });
+  const health = new HealthView();
+  const backlog = new BacklogView({ getRules: () => rules.rules });
+  const rules = new RulesView({
+    onCallError: (e) => onCallError(views, e),
+    onCallOk: () => onCallOk(views),
+    onRead: (read) => {
+      health.record(read);
+      backlog.setRules(read.rules);
+    },
+    onEdit: (rule) => views.form.edit(rule),
+    onBacklog: (id) => backlog.open(id),
+  });
   const form = new RuleForm({
     knownBuckets: () => knownBuckets,
     existingRules: () => rules.rules,
@@ -289,7 +305,7 @@ async function main() {
   });
   const copy = new CopyView({ getRules: () => rules.rules });
   const overview = new OverviewView({ onCallError: (e) => onCallError(views, e) });
-  Object.assign(views, { rules, form, copy, overview });
+  Object.assign(views, { rules, form, copy, overview, health, backlog });
   startActivityView();
   setInterval(() => tickExpiry(views), 1000);
 

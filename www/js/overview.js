@@ -8,6 +8,7 @@ import { session, clientFor, regionId, serverNow } from './session.js';
 import { showMessage, hideError } from './errors.js';
 import { badge, progressParts, isChanging } from './rules.js';
 import { regionLabel } from './regions.js';
+import { renderTopology } from './topology.js';
 
 const WATCH_MS = 5000;
 
@@ -106,6 +107,7 @@ export class OverviewView {
     summary();
     setText($('ov-summary'), `${$('ov-summary').textContent} · done`);
     $('ov-summary').dataset.done = 'true';
+    this.#topology();
     $('ov-scan').disabled = false;
     $('ov-cancel').disabled = true;
     this.#watch(run);
@@ -124,6 +126,7 @@ export class OverviewView {
     this.#watchTimer = setTimeout(async () => {
       if (document.hidden) return this.#watch(run);
       await Promise.all(changing.map((row) => this.#scanOne(row, run, null, null)));
+      if (run === this.#run) this.#topology();
       this.#watch(run);
     }, WATCH_MS);
   }
@@ -136,10 +139,16 @@ export class OverviewView {
       client = clientFor(b.name, b.region);
       const { rules } = await limit(() => (run === this.#run ? client.getBucketReplication() : null)) ?? { rules: null };
       if (!rules) return;
+      const lags = new Map();
       const progress = await Promise.all(
-        rules.map((r) => (r.status === 'doing' && run === this.#run ? limit(() => client.getBucketReplicationProgress(r.id)).then((p) => p.progress, () => undefined) : undefined)),
+        rules.map((r) => (r.status === 'doing' && run === this.#run ? limit(() => client.getBucketReplicationProgress(r.id)).then((p) => {
+          lags.set(r.id, p.lagSeconds);
+          return p.progress;
+        }, () => undefined) : undefined)),
       );
       if (run !== this.#run) return;
+      row.rules = rules;
+      row.lags = lags;
       row.changing = rules.some((r, i) => isChanging(r, progress[i]));
       if (stats) {
         stats.rules += rules.length;
@@ -170,6 +179,50 @@ export class OverviewView {
         }
         this.#filterRow(tr);
       }
+    }
+  }
+
+  #topology() {
+    renderTopology($('ov-topology'), this.rows ?? [], { onTwoWay: (edge, button) => this.#twoWay(edge, button) });
+  }
+
+  /** One step to a two-way pair: pre-flight on the destination bucket, then the reverse rule there. */
+  async #twoWay(edge, button) {
+    const note = $('topo-status');
+    button.disabled = true;
+    const back = {
+      id: `two-way-${edge.id}`.slice(0, 255),
+      destination: { bucket: edge.from, location: edge.fromLoc },
+      ...(edge.rule.prefixes?.length ? { prefixes: [...edge.rule.prefixes] } : {}),
+      ...(edge.rule.actions?.length ? { actions: [...edge.rule.actions] } : {}),
+      ...(edge.rule.destination?.transferType ? { destination: { bucket: edge.from, location: edge.fromLoc, transferType: edge.rule.destination.transferType } } : {}),
+    };
+    let client;
+    try {
+      client = clientFor(edge.to, regionId(edge.toLoc));
+      setText(note, `pre-flight on ${edge.to}…`);
+      const report = await limit(() => client.checkRule(back));
+      if (report.problems.length) {
+        setText(note, `not created: ${report.problems.map((p) => `${p.code}: ${p.message}`).join('; ')}`);
+        note.dataset.state = 'failed';
+        button.disabled = false;
+        return;
+      }
+      setText(note, `creating ${back.id} on ${edge.to}…`);
+      const { ruleId } = await limit(() => client.putBucketReplication(back));
+      setText(note, `created ${ruleId} on ${edge.to} (${edge.to} → ${edge.from}); scanning both again`);
+      note.dataset.state = 'done';
+      const rows = (this.rows ?? []).filter((r) => r.b.name === edge.to || r.b.name === edge.from);
+      await Promise.all(rows.map((r) => this.#scanOne(r, this.#run, null, null)));
+      this.#topology();
+      this.#watch(this.#run);
+    } catch (e) {
+      this.onCallError(e);
+      setText(note, `failed: ${e.code ?? e.name} ${e.message}${e.requestId ? ` (request ID ${e.requestId})` : ''}`);
+      note.dataset.state = 'failed';
+      button.disabled = false;
+    } finally {
+      client?.free();
     }
   }
 

@@ -12,6 +12,7 @@ import { showError, hideError } from './errors.js';
 import { prettyXml } from './xml-view.js';
 import { fieldOf } from './fields.js';
 import { regionLabel } from './regions.js';
+import { FIELD_CONTROL, renderPreflight } from './preflight.js';
 
 const MAX_PREFIXES = 10;
 const PREVIEW_DELAY_MS = 150;
@@ -26,7 +27,7 @@ function uuid() {
 }
 
 /** A client that signs but never sends: its `fetch` hands the request to `onRequest`. */
-function dryRunClient(settings, onRequest) {
+export function dryRunClient(settings, onRequest) {
   const options = {
     bucket: settings.bucket,
     region: settings.region,
@@ -54,6 +55,8 @@ export class RuleForm {
   #preview = null;
   #previewTimer = null;
   #captured = null;
+  /** The rule being changed (edit mode: applied with replaceRule), or null (create mode). */
+  #editing = null;
 
   constructor({ knownBuckets, existingRules, onCreated, onLocations }) {
     this.knownBuckets = knownBuckets;
@@ -78,6 +81,8 @@ export class RuleForm {
       if (!$('r-kms').checked) $('r-kms-key').value = '';
     });
     $('r-prefix-add').addEventListener('click', () => this.#addPrefix(''));
+    $('r-check').addEventListener('click', () => this.check());
+    $('edit-cancel').addEventListener('click', () => this.reset());
     for (const box of this.form.querySelectorAll('input[name=action]')) {
       box.addEventListener('change', () => this.#actionsChanged(box));
     }
@@ -123,7 +128,14 @@ export class RuleForm {
     this.#ruleId = uuid();
     this.#touched.clear();
     this.#submitted = false;
-    for (const id of ['r-bucket', 'r-id', 'r-role', 'r-kms-key']) $(id).value = '';
+    for (const id of ['r-bucket', 'r-id', 'r-role', 'r-kms-key', 'r-tags']) $(id).value = '';
+    $('r-tag-type').value = 'AND';
+    this.#editing = null;
+    $('edit-banner').hidden = true;
+    $('preflight').hidden = true;
+    clear($('edit-steps'));
+    setText($('r-submit'), 'Create rule');
+    setText($('create-h'), 'New rule');
     $('r-id').placeholder = this.#ruleId;
     $('r-history').checked = true;
     $('r-kms').checked = false;
@@ -217,6 +229,8 @@ export class RuleForm {
     if ($('r-kms').checked) rule.sseKmsEncryptedObjects = true;
     if ($('r-kms-key').value !== '') rule.replicaKmsKeyId = $('r-kms-key').value;
     if ($('r-rtc').checked) rule.rtc = true;
+    const tags = parseTags($('r-tags').value);
+    if (tags.length) rule.userTaggings = { filterType: $('r-tag-type').value, tags };
     return rule;
   }
 
@@ -252,7 +266,7 @@ export class RuleForm {
     if (known?.location && known.location !== dest.location) {
       return { control: 'r-bucket', text: `${dest.bucket} is in ${known.location}, not ${dest.location}: pick ${known.location} as the destination region (OSS refuses InvalidTargetLocation).` };
     }
-    const existing = this.existingRules().filter((r) => r.status !== 'closing');
+    const existing = this.existingRules().filter((r) => r.status !== 'closing' && r.id !== this.#editing?.id);
     const sameId = existing.find((r) => r.id === rule.id);
     if (sameId) return { control: 'r-id', text: `${src} already has a rule with ID ${rule.id} (OSS refuses BucketReplicationAlreadyExist).` };
     const sameDest = existing.find((r) => r.destination?.bucket === dest.bucket);
@@ -326,6 +340,175 @@ export class RuleForm {
     $('r-preview').classList.remove('pending');
   }
 
+  /**
+   * Pre-flight (`checkRule`, read-only): problems at their fields and in the pre-flight panel
+   * with the summary, cost notes and policies. Resolves to true when nothing stands in the way.
+   */
+  async check({ rule } = {}) {
+    hideError(this.errorBox);
+    if (!rule) {
+      this.#submitted = true;
+      const v = this.validate();
+      if (!v.ok) {
+        (v.control ?? this.#showFieldError(v.problem, true))?.focus();
+        return false;
+      }
+      rule = this.rule();
+    }
+    const box = $('preflight');
+    box.hidden = false;
+    box.setAttribute('aria-busy', 'true');
+    clear(box).append(h('p', { class: 'note loading' }, `Pre-flight: reading ${session.settings.bucket} and ${rule.destination.bucket}…`));
+    let report;
+    try {
+      const client = session.client;
+      report = await limit(() => client.checkRule(rule));
+    } catch (e) {
+      box.hidden = true;
+      showError(this.errorBox, e, { title: 'The pre-flight check could not run', bucket: session.settings?.bucket });
+      return false;
+    } finally {
+      box.removeAttribute('aria-busy');
+    }
+    // Replacing a rule: its own ID, destination and prefixes are not duplicates.
+    const old = this.#editing;
+    const ignored = old
+      ? report.problems.filter((p) => (p.code === 'RuleIdExists' && rule.id === old.id) || (p.code === 'DestinationInUse' && rule.destination.bucket === old.destination?.bucket)
+        || p.code === 'TooManyRules' || (p.code === 'PrefixOverlap' && p.message.includes(old.id)))
+      : [];
+    const problems = report.problems.filter((p) => !ignored.includes(p));
+    renderPreflight(box, {
+      rule, report: { ...report, problems }, ignored, sourceBucket: session.settings.bucket, sourceRegion: session.settings.region,
+      onUseLocation: (loc) => {
+        $('r-location').value = loc;
+        this.#locationChanged();
+        $('r-location').focus();
+      },
+    });
+    this.#clearFieldErrors();
+    let first = null;
+    const shown = new Set();
+    for (const p of problems) {
+      const control = FIELD_CONTROL[p.field];
+      if (!control || shown.has(control)) continue;
+      shown.add(control);
+      const c = this.#showFieldError({ control, text: p.message }, true);
+      first ??= c;
+    }
+    if (problems.length) (first ?? $('preflight-h')).focus();
+    return problems.length === 0;
+  }
+
+  /** Fills the form from `rule` (as read); the submit button then applies it with replaceRule. */
+  edit(rule) {
+    if (!rule) return;
+    this.reset();
+    this.#editing = rule;
+    const d = rule.destination ?? {};
+    const sel = $('r-location');
+    if (![...sel.options].some((o) => o.value === d.location)) sel.append(h('option', { value: d.location }, regionLabel(d.location)));
+    sel.value = d.location;
+    this.#locationChanged();
+    if (d.transferType) {
+      if (![...$('r-transfer').options].some((o) => o.value === d.transferType)) $('r-transfer').append(h('option', { value: d.transferType }, d.transferType));
+      $('r-transfer').value = d.transferType;
+    }
+    $('r-bucket').value = d.bucket ?? '';
+    $('r-id').value = rule.id;
+    this.#prefixes = [...(rule.prefixes ?? [])];
+    this.#renderPrefixes();
+    const acts = rule.actions?.length ? rule.actions : ['ALL'];
+    for (const box of this.form.querySelectorAll('input[name=action]')) box.checked = acts.includes(box.value);
+    $('r-history').checked = rule.historicalObjectReplication !== false;
+    $('r-role').value = rule.syncRole ?? '';
+    $('r-kms').checked = Boolean(rule.sseKmsEncryptedObjects);
+    $('r-kms-key').disabled = !rule.sseKmsEncryptedObjects;
+    $('r-kms-key').value = rule.replicaKmsKeyId ?? '';
+    const rtcOn = rule.rtcStatus ? rule.rtcStatus !== 'disabled' : Boolean(rule.rtc);
+    if (!$('r-rtc').disabled) $('r-rtc').checked = rtcOn;
+    $('r-tags').value = (rule.userTaggings?.tags ?? []).map((t) => `${t.key}=${t.value}`).join(', ');
+    $('r-tag-type').value = rule.userTaggings?.filterType ?? 'AND';
+    setText($('r-submit'), 'Apply change');
+    setText($('create-h'), `Change rule ${rule.id}`);
+    setText($('edit-what'), `Changing rule ${rule.id} of ${session.settings.bucket}. Apply runs a pre-flight, deletes the rule, waits until OSS has removed it and puts the new one (a failed put puts the old rule back). The route does not replicate in between.`);
+    $('edit-banner').hidden = false;
+    this.validate();
+    $('create').scrollIntoView({ block: 'start' });
+    $('create-h').focus();
+  }
+
+  /** Applies an edit with replaceRule, showing each step as OSS reports it. */
+  async #replace(old, rule) {
+    const list = clear($('edit-steps'));
+    const step = (key, text, state = 'waiting') => {
+      const li = h('li', { dataset: { step: key, state } }, h('span', { class: 'step-text' }, text), h('span', { class: 'step-note' }));
+      list.append(li);
+      return li;
+    };
+    const mark = (li, state, note = '') => {
+      li.dataset.state = state;
+      setText(li.querySelector('.step-note'), note ? ` · ${note}` : '');
+    };
+    step('check', 'Pre-flight', 'done');
+    const steps = {
+      del: step('delete', `Delete rule ${old.id}`, 'active'),
+      gone: step('gone', `Wait until OSS has removed ${old.id}`),
+      put: step('put', `Put the new rule ${rule.id}`),
+      doing: step('doing', `Wait until ${rule.id} replicates (doing)`),
+    };
+    const client = session.client;
+    let done = false;
+    let gone = false;
+    // replaceRule resolves only at its end: a light read every second shows where it is.
+    const watch = (async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (done) return;
+        try {
+          const { rules } = await limit(() => client.getBucketReplication());
+          if (done) return;
+          const oldNow = rules.find((r) => r.id === old.id);
+          if (!gone && oldNow?.status === 'closing') {
+            mark(steps.del, 'done', 'closing');
+            mark(steps.gone, 'active');
+          } else if (!gone && !oldNow) {
+            gone = true;
+            mark(steps.del, 'done');
+            mark(steps.gone, 'done');
+            mark(steps.put, 'active');
+          }
+        } catch {
+          // The final answer of replaceRule tells; a failed look is not a failed change.
+        }
+      }
+    })();
+    try {
+      const r = await client.replaceRule(old.id, rule, { timeoutMs: 120_000 });
+      done = true;
+      mark(steps.del, 'done');
+      mark(steps.gone, 'done');
+      mark(steps.put, 'done', `request ID ${r.requestId ?? 'none'}`);
+      mark(steps.doing, 'active');
+      this.onCreated(r.ruleId);
+      await client.waitForRule(r.ruleId, 'doing', { timeoutMs: 60_000 });
+      mark(steps.doing, 'done');
+      const nodes = [...list.children];
+      this.reset();
+      $('edit-steps').append(...nodes);
+      setText($('rule-ok'), `Rule ${old.id} changed: ${r.ruleId} is replicating.`);
+      $('rule-ok').hidden = false;
+      this.onCreated(r.ruleId);
+    } catch (e) {
+      done = true;
+      const active = list.querySelector('[data-state=active]');
+      if (active) mark(active, 'failed', e.code ?? 'failed');
+      showError(this.errorBox, e, { title: `Changing rule ${old.id} failed`, bucket: session.settings?.bucket });
+      this.onCreated(old.id);
+    } finally {
+      await watch;
+    }
+  }
+
   async submit() {
     this.#submitted = true;
     hideError(this.errorBox);
@@ -341,6 +524,12 @@ export class RuleForm {
     button.disabled = true;
     const rule = this.rule();
     try {
+      // Pre-flight first: what OSS would refuse (or what would not replicate) stops here.
+      if (!(await this.check({ rule }))) return;
+      if (this.#editing) {
+        await this.#replace(this.#editing, rule);
+        return;
+      }
       const client = session.client;
       const { ruleId, requestId } = await limit(() => client.putBucketReplication(rule));
       this.reset();
@@ -355,4 +544,12 @@ export class RuleForm {
       button.disabled = false;
     }
   }
+}
+
+/** `env=prod, team=data` (commas or new lines) -> [{ key, value }]. */
+export function parseTags(text) {
+  return String(text ?? '').split(/[,\n]/).map((s) => s.trim()).filter(Boolean).map((item) => {
+    const at = item.indexOf('=');
+    return at < 0 ? { key: item, value: '' } : { key: item.slice(0, at).trim(), value: item.slice(at + 1).trim() };
+  });
 }

@@ -91,9 +91,13 @@ export class RulesView {
   #loadingTimer = null;
   #busy = new Set();
 
-  constructor({ onCallError, onCallOk } = {}) {
+  constructor({ onCallError, onCallOk, onRead, onEdit, onBacklog } = {}) {
     this.onCallError = onCallError ?? (() => {});
     this.onCallOk = onCallOk ?? (() => {});
+    // Each successful read, for the health view (no request of its own); edit / backlog actions.
+    this.onRead = onRead ?? (() => {});
+    this.onEdit = onEdit;
+    this.onBacklog = onBacklog;
     this.tbody = $('rules-table').tBodies[0];
     this.errorBox = $('rules-error');
     this.actionBox = $('rules-action-error');
@@ -166,13 +170,17 @@ export class RulesView {
       try {
         const { rules } = await limit(() => client.getBucketReplication());
         const progress = new Map();
+        const lags = new Map();
         const failures = new Map();
         await Promise.all(
           rules
             .filter((r) => r.status === 'doing')
             .map((r) =>
               limit(() => client.getBucketReplicationProgress(r.id)).then(
-                (p) => progress.set(r.id, p.progress),
+                (p) => {
+                  progress.set(r.id, p.progress);
+                  lags.set(r.id, p.lagSeconds);
+                },
                 // A rule gone between the two calls is not a failure; the next read tells.
                 (e) => e?.code !== 'NoSuchReplicationRule' && failures.set(r.id, e),
               ),
@@ -181,6 +189,7 @@ export class RulesView {
         if (client !== this.#client) return;
         this.#render(rules, progress, failures);
         hideError(this.errorBox);
+        this.onRead({ rules, progress, lags, failures, at: serverNow() });
         const failed = failures.size ? ` · progress of ${plural(failures.size, 'rule')} could not be read` : '';
         const at = serverNow();
         clear($('rules-updated')).append('Last read ', timeEl(at, fmtTime(at)), failed);
@@ -290,6 +299,11 @@ export class RulesView {
     cells.id.append(h('code', null, id), h('br'), toggle);
     cells.rtc.append(rtcText, ' ', rtcButton);
     cells.manage.append(deleteButton);
+    // Change the rule (replaceRule) and list what is not replicated yet (diffReplication).
+    const more = h('p', { class: 'rule-more' },
+      this.onEdit ? h('button', { type: 'button', class: 'edit small', 'aria-label': `Edit rule ${id}`, on: { click: () => this.onEdit(this.#rules.find((r) => r.id === id)) } }, 'Edit') : null, ' ',
+      this.onBacklog ? h('button', { type: 'button', class: 'backlog small', 'aria-label': `Not replicated yet: rule ${id}`, on: { click: () => this.onBacklog(id) } }, 'Not replicated yet') : null);
+    detailsTr.firstChild.append(more);
     const row = { tr, detailsTr, details, cells, rtcButton, deleteButton, rtcText };
     this.#rows.set(id, row);
     return row;
