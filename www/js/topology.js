@@ -58,7 +58,8 @@ export function renderTopology(box, rows, { onTwoWay }) {
   box.append(h('ul', { class: 'topo-shapes' },
     h('li', { dataset: { shape: 'fan-out' } }, h('strong', null, `Fan-out (${fanOut.size}): `), fanOut.size ? [...fanOut].map(([s, to]) => `${s} → ${[...new Set(to)].join(', ')}`).join('; ') : 'none'),
     h('li', { dataset: { shape: 'two-way' } }, h('strong', null, `Two-way pairs (${twoWay.length}): `), twoWay.length ? twoWay.map(([a, b]) => `${a} ⇄ ${b}`).join('; ') : 'none'),
-    h('li', { dataset: { shape: 'chain' } }, h('strong', null, `Chains (${chains.length}): `), chains.length ? chains.map((c) => c.join(' → ')).join('; ') : 'none')));
+    h('li', { dataset: { shape: 'chain' } }, h('strong', null, `Chains (${chains.length}): `), chains.length ? chains.map((c) => c.join(' → ')).join('; ') : 'none',
+      chains.length ? h('span', { class: 'note' }, ' (OSS does not replicate replicas again: objects written to the first bucket stop at the second)') : null)));
   // The matrix: one row per source, one column per destination.
   const cell = (s, d) => {
     const es = edges.filter((e) => e.from === s && e.to === d);
@@ -66,8 +67,7 @@ export function renderTopology(box, rows, { onTwoWay }) {
     return h('td', { 'data-label': d, class: 'topo-edge' }, es.map((e) => h('div', { dataset: { edge: `${e.from}>${e.to}` }, class: Number.isFinite(e.lag) && e.lag >= RTC_TARGET_S ? 'over' : '' },
       badge(e.status), ' ', h('span', { class: 'topo-lag' }, lagText(e.lag)))));
   };
-  box.append(h('div', { class: 'table-wrap' }, h('table', { class: 'topo-matrix cards', id: 'topo-matrix' },
-    h('caption', null, 'Rules as a matrix: rows replicate to columns'),
+  box.append(h('h4', { id: 'topo-matrix-h' }, 'Matrix: each row replicates to the columns'), h('div', { class: 'table-wrap' }, h('table', { class: 'topo-matrix cards', id: 'topo-matrix', 'aria-labelledby': 'topo-matrix-h' },
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Source ↓ / destination →'), dests.map((d) => h('th', { scope: 'col' }, d)))),
     h('tbody', null, sources.map((s) => h('tr', null, h('th', { scope: 'row', 'data-label': 'Source' }, s), dests.map((d) => cell(s, d))))))));
   // The edges, each with its shape and the one-step two-way action.
