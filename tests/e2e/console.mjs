@@ -105,6 +105,8 @@ export async function consoleScenarios(t) {
       assert(JSON.stringify(policy).includes('oss:PutBucketReplication') && JSON.stringify(policy).includes('c-src'), `operator policy: ${operator}`);
       const cors = JSON.parse(await page.locator('#preflight pre[data-policy=cors]').textContent());
       assert(JSON.stringify(cors).includes('x-oss-request-id'), `CORS rule: ${JSON.stringify(cors)}`);
+      const origin = await page.evaluate(() => location.origin);
+      assert(JSON.stringify(cors.allowedOrigins) === JSON.stringify([origin]), `the CORS rule names this page's origin: ${JSON.stringify(cors.allowedOrigins)}`);
       await shot('30-preflight.png', 'Pre-flight before Create: verdict, versioning of both buckets, plain-language summary, cost notes (oss_acc, RTC), RAM policies and CORS rule to copy', page.locator('#create'));
       // Create runs the pre-flight first (it reads the destination), then puts.
       await page.selectOption('#r-transfer', 'internal');

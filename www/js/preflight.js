@@ -61,6 +61,8 @@ export function policyBlocks(rule, sourceBucket) {
   } catch (e) {
     return { error: e.message };
   }
+  // The library cannot know where the page is served: its CORS rule names a placeholder origin.
+  if (docs.cors && Array.isArray(docs.cors.allowedOrigins)) docs.cors = { ...docs.cors, allowedOrigins: [location.origin] };
   const blocks = [
     { key: 'operator', title: 'RAM policy for the operator (the STS role this page uses)', text: pretty(docs.operatorPolicy) },
     { key: 'trust', title: `Trust policy of the replication role${docs.roleName ? ` ${docs.roleName}` : ''} (lets OSS assume it)`, text: pretty(docs.roleTrustPolicy) },
