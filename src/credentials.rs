@@ -3,6 +3,10 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::Sha256;
+
 use crate::error::{Error, ErrorKind};
 use crate::time::SigningTime;
 
@@ -19,14 +23,25 @@ pub struct Credentials {
     access_key_secret: String,
     security_token: Option<String>,
     expiration: Option<SigningTime>,
-    v4_key: Arc<Mutex<Option<DerivedKey>>>,
+    keys: Arc<Mutex<KeyedState>>,
+}
+
+/// The keyed HMAC states signing reuses: computed from the secret once (V1) or
+/// once per day and region (V4), then cloned per signature so the key is never
+/// re-hashed. No `Debug`: it is key material.
+#[derive(Default)]
+struct KeyedState {
+    /// HMAC-SHA1 keyed with the secret (V1).
+    v1: Option<Hmac<Sha1>>,
+    /// The V4 derived key, HMAC-SHA256 keyed with it, and the date stamp and region it is for.
+    v4: Option<DerivedKey>,
 }
 
 /// A V4 signing key and the date stamp and region it was derived for.
 struct DerivedKey {
     date: String,
     region: String,
-    key: [u8; 32],
+    mac: Hmac<Sha256>,
 }
 
 impl PartialEq for Credentials {
@@ -52,7 +67,7 @@ impl Credentials {
             access_key_secret: access_key_secret.into(),
             security_token: security_token.filter(|t| !t.is_empty()),
             expiration: None,
-            v4_key: Arc::default(),
+            keys: Arc::default(),
         };
         if creds.access_key_id.trim().is_empty() {
             return Err(missing("accessKeyId"));
@@ -97,22 +112,35 @@ impl Credentials {
         self.security_token.as_deref()
     }
 
-    /// The V4 derived key for `date_stamp` and `region`: derived once a day per
-    /// region (four HMACs) and reused by every signature in between.
-    pub(crate) fn v4_signing_key(&self, date_stamp: &str, region: &str) -> [u8; 32] {
-        let mut cached = self.v4_key.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(k) = cached.as_ref() {
+    /// HMAC-SHA256 keyed with the V4 derived key for `date_stamp` and `region`,
+    /// ready for the string to sign: derived once a day per region (four HMACs)
+    /// and reused by every signature in between.
+    pub(crate) fn v4_mac(&self, date_stamp: &str, region: &str) -> Hmac<Sha256> {
+        let mut cached = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = cached.v4.as_ref() {
             if k.date == date_stamp && k.region == region {
-                return k.key;
+                return k.mac.clone();
             }
         }
         let key = crate::sign::v4::signing_key(&self.access_key_secret, date_stamp, region);
-        *cached = Some(DerivedKey {
+        let k = cached.v4.insert(DerivedKey {
             date: date_stamp.to_owned(),
             region: region.to_owned(),
-            key,
+            mac: Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length"),
         });
-        key
+        k.mac.clone()
+    }
+
+    /// HMAC-SHA1 keyed with the secret (V1), keyed once and cloned per signature.
+    pub(crate) fn v1_mac(&self) -> Hmac<Sha1> {
+        let mut cached = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        cached
+            .v1
+            .get_or_insert_with(|| {
+                Hmac::<Sha1>::new_from_slice(self.access_key_secret.as_bytes())
+                    .expect("HMAC takes any key length")
+            })
+            .clone()
     }
 
     /// The secret and the token: the values to mask wherever text could echo them.
@@ -257,34 +285,58 @@ mod tests {
         }
     }
 
+    /// What a keyed state signs, to compare cached states with freshly keyed ones.
+    fn mac_of<M: Mac>(m: M) -> Vec<u8> {
+        m.chain_update(b"to sign").finalize().into_bytes().to_vec()
+    }
+
+    fn v4_fresh(secret: &str, date: &str, region: &str) -> Vec<u8> {
+        let key = crate::sign::v4::signing_key(secret, date, region);
+        mac_of(Hmac::<Sha256>::new_from_slice(&key).unwrap())
+    }
+
     #[test]
-    fn the_v4_key_cache_lives_and_dies_with_the_credentials() {
-        use crate::sign::v4::signing_key;
+    fn the_keyed_states_live_and_die_with_the_credentials() {
         let c = Credentials::new("AKID", "secret-for-cache", None).unwrap();
-        let key = c.v4_signing_key("20240417", "cn-hangzhou");
+        let v4 = |c: &Credentials, d: &str| mac_of(c.v4_mac(d, "cn-hangzhou"));
         assert_eq!(
-            key,
-            signing_key("secret-for-cache", "20240417", "cn-hangzhou")
+            v4(&c, "20240417"),
+            v4_fresh("secret-for-cache", "20240417", "cn-hangzhou")
         );
-        let other_day = c.v4_signing_key("20240418", "cn-hangzhou");
+        // Cached: the same state again, then a new day derives a new key.
         assert_eq!(
-            other_day,
-            signing_key("secret-for-cache", "20240418", "cn-hangzhou")
+            v4(&c, "20240417"),
+            v4_fresh("secret-for-cache", "20240417", "cn-hangzhou")
         );
-        let cache = Arc::downgrade(&c.v4_key);
+        assert_eq!(
+            v4(&c, "20240418"),
+            v4_fresh("secret-for-cache", "20240418", "cn-hangzhou")
+        );
+        assert_eq!(
+            mac_of(c.v4_mac("20240418", "us-east-1")),
+            v4_fresh("secret-for-cache", "20240418", "us-east-1")
+        );
+        let v1_fresh = mac_of(Hmac::<Sha1>::new_from_slice(b"secret-for-cache").unwrap());
+        assert_eq!(mac_of(c.v1_mac()), v1_fresh);
+        assert_eq!(mac_of(c.v1_mac()), v1_fresh, "a used state is a clone");
+        let cache = Arc::downgrade(&c.keys);
         let clone = c.clone();
         drop(c);
         assert!(cache.upgrade().is_some(), "a clone still uses it");
         drop(clone);
         assert!(
             cache.upgrade().is_none(),
-            "the derived key outlived its credentials"
+            "the keyed states outlived their credentials"
         );
-        // Other credentials never see it.
+        // Other credentials never see them.
         let d = Credentials::new("AKID", "another-secret", None).unwrap();
         assert_eq!(
-            d.v4_signing_key("20240418", "cn-hangzhou"),
-            signing_key("another-secret", "20240418", "cn-hangzhou")
+            mac_of(d.v4_mac("20240418", "cn-hangzhou")),
+            v4_fresh("another-secret", "20240418", "cn-hangzhou")
+        );
+        assert_eq!(
+            mac_of(d.v1_mac()),
+            mac_of(Hmac::<Sha1>::new_from_slice(b"another-secret").unwrap())
         );
     }
 

@@ -19,6 +19,10 @@ extern "C" {
     /// checked to be objects; a getter that throws propagates to the caller.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &str) -> JsValue;
+
+    /// `Reflect.set` without js-sys's exception wrapper; only on objects this crate made.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    pub(crate) fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
 }
 
 /// A JavaScript object being read, with the path used in error messages (`rule.destination`).
@@ -93,17 +97,26 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn string(&self, key: &str) -> Result<Option<String>, Error> {
-        match self.present(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| type_error(self.path, key, "a string")),
-        }
+        self.string_of(key, &self.raw(key))
     }
 
     pub(crate) fn required_string(&self, key: &str) -> Result<String, Error> {
-        self.string(key)?
+        self.required_string_of(key, &self.raw(key))
+    }
+
+    /// [`Reader::string`] of a value already read with [`Reader::raw`].
+    pub(crate) fn string_of(&self, key: &str, v: &JsValue) -> Result<Option<String>, Error> {
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string()
+            .map(Some)
+            .ok_or_else(|| type_error(self.path, key, "a string"))
+    }
+
+    /// [`Reader::required_string`] of a value already read with [`Reader::raw`].
+    pub(crate) fn required_string_of(&self, key: &str, v: &JsValue) -> Result<String, Error> {
+        self.string_of(key, v)?
             .filter(|s| !s.is_empty())
             .ok_or_else(|| Error::invalid(format!("{}.{key} is required", self.path)))
     }

@@ -1,9 +1,11 @@
 //! `signRequest`: the sans-IO signer for callers with their own transport.
 
+use std::cell::RefCell;
+
 use js_sys::{Array, ArrayBuffer, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{IntoJs, JsonObject, Reader};
+use super::convert::{IntoJs, JsonObject, Reader, reflect_set};
 use super::error::to_js;
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -58,6 +60,57 @@ fn body_from_js(value: &JsValue) -> Result<Option<Vec<u8>>, Error> {
     ))
 }
 
+/// The signer `signRequest` keeps between calls: the credentials it was given
+/// (as the JavaScript strings, compared with `Object.is`, so unchanged
+/// credentials are neither copied into wasm nor validated again) and the
+/// [`Credentials`] built from them, which hold the keyed HMAC states. One entry:
+/// other credentials replace it, and the old keys drop with it.
+struct CachedSigner {
+    id: JsValue,
+    secret: JsValue,
+    token: JsValue,
+    creds: Credentials,
+}
+
+thread_local! {
+    static SIGNER: RefCell<Option<CachedSigner>> = const { RefCell::new(None) };
+}
+
+/// Whether `a` and `b` are the same JavaScript value (strings by content).
+fn same(a: &JsValue, b: &JsValue) -> bool {
+    Object::is(a, b)
+}
+
+/// The cached signer for these credential values, built (and validated) anew
+/// when any of them changed.
+fn signer_for(c: &Reader<'_>) -> Result<(), Error> {
+    let id = c.raw("accessKeyId");
+    let secret = c.raw("accessKeySecret");
+    let token = c.raw("stsToken");
+    let hit = SIGNER.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|k| same(&k.id, &id) && same(&k.secret, &secret) && same(&k.token, &token))
+    });
+    if hit {
+        return Ok(());
+    }
+    let creds = Credentials::new(
+        c.required_string_of("accessKeyId", &id)?,
+        c.required_string_of("accessKeySecret", &secret)?,
+        c.string_of("stsToken", &token)?,
+    )?;
+    SIGNER.with(|s| {
+        *s.borrow_mut() = Some(CachedSigner {
+            id,
+            secret,
+            token,
+            creds,
+        });
+    });
+    Ok(())
+}
+
 fn sign_impl(
     request: &JsValue,
     credentials: &JsValue,
@@ -89,11 +142,7 @@ fn sign_impl(
     let url = r.required_string("url")?;
     let headers = headers_from_js(&r.raw("headers"))?;
     let body = body_from_js(&r.raw("body"))?;
-    let creds = Credentials::new(
-        c.required_string("accessKeyId")?,
-        c.required_string("accessKeySecret")?,
-        c.string("stsToken")?,
-    )?;
+    signer_for(&c)?;
     let version =
         SignatureVersion::from_option(o.string("version")?.as_deref(), "options.version")?;
     let region = o.string("region")?;
@@ -109,28 +158,48 @@ fn sign_impl(
         .as_ref()
         .map(|s| s.iter().map(String::as_str).collect());
     let additional_refs: Vec<&str> = additional.iter().map(String::as_str).collect();
-    let signed = sign_url_request(
-        &UrlRequest {
-            method: &method,
-            bucket: bucket.as_deref(),
-            url: &url,
-            headers: &headers,
-            body: body.as_deref(),
-        },
-        &creds,
-        &UrlSigning {
-            version,
-            region: region.as_deref(),
-            time_ms: time,
-            subresources: subresource_refs.as_deref(),
-            additional_headers: &additional_refs,
-        },
-    )?;
-    let mut out = JsonObject::new();
-    for (k, v) in &signed {
-        out.str(k, v);
-    }
-    Ok(out.into_js())
+    SIGNER.with(|s| {
+        let cached = s.borrow();
+        let Some(signer) = cached.as_ref() else {
+            return Err(Error::invalid("credentials are required"));
+        };
+        let signed = sign_url_request(
+            &UrlRequest {
+                method: &method,
+                bucket: bucket.as_deref(),
+                url: &url,
+                headers: &headers,
+                body: body.as_deref(),
+            },
+            &signer.creds,
+            &UrlSigning {
+                version,
+                region: region.as_deref(),
+                time_ms: time,
+                subresources: subresource_refs.as_deref(),
+                additional_headers: &additional_refs,
+            },
+        )?;
+        // The token goes back as the JavaScript string it came as: a placeholder
+        // keeps its place in the object, so it is neither copied out nor escaped.
+        let token = signer.creds.security_token();
+        let mut out = JsonObject::new();
+        let mut token_slot = false;
+        for (k, v) in &signed {
+            if k == "x-oss-security-token" && Some(v.as_str()) == token && signer.token.is_string()
+            {
+                out.opt_bool(k, Some(false));
+                token_slot = true;
+            } else {
+                out.str(k, v);
+            }
+        }
+        let js = out.into_js();
+        if token_slot {
+            reflect_set(&js, "x-oss-security-token", &signer.token);
+        }
+        Ok(js)
+    })
 }
 
 /// Signs a request without sending it: returns every header to send (the given

@@ -4,8 +4,14 @@
 /// every other byte of the UTF-8 form becomes `%XX` (uppercase). When `keep_slash`
 /// is set, `/` also stays (canonical URI paths).
 pub fn uri_encode(input: &str, keep_slash: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(input.len() + 8);
+    uri_encode_into(&mut out, input, keep_slash);
+    out
+}
+
+/// [`uri_encode`] appending to `out` (the signing hot path builds one string).
+pub fn uri_encode_into(out: &mut String, input: &str, keep_slash: bool) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in input.as_bytes() {
         if b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~')
@@ -18,7 +24,6 @@ pub fn uri_encode(input: &str, keep_slash: bool) -> String {
             out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 /// Decodes `%XX` escapes (and, when `plus_is_space`, `+` as a space, as in
@@ -54,13 +59,18 @@ fn hex_val(b: u8) -> Option<u8> {
 
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
+    hex_into(&mut out, bytes);
+    out
+}
+
+/// [`hex`] appending to `out`.
+pub fn hex_into(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for &b in bytes {
         out.push(HEX[usize::from(b >> 4)] as char);
         out.push(HEX[usize::from(b & 15)] as char);
     }
-    out
 }
 
 #[cfg(test)]

@@ -181,7 +181,9 @@ pub fn sign(
         ..*req
     };
     let sts = string_to_sign(&parts, subresources.unwrap_or(DEFAULT_SUBRESOURCES));
-    let sig = signature(creds.access_key_secret(), &sts);
+    let mut mac = creds.v1_mac();
+    mac.update(sts.as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     added.push((
         "authorization".to_owned(),
         format!("OSS {}:{sig}", creds.access_key_id()),

@@ -3,10 +3,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::encode::{hex, uri_encode};
+use super::encode::{hex, hex_into, uri_encode, uri_encode_into};
 use super::{
-    RequestParts, Signed, SigningParams, add_missing, add_security_token, canonical_headers,
-    header, sort_pairs, with_added,
+    RequestParts, Signed, SigningParams, add_missing, add_security_token, header, sort_pairs,
 };
 use crate::credentials::Credentials;
 
@@ -17,10 +16,18 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// `/<bucket>/<key>` URI-encoded with `/` kept (`/` alone without a bucket).
 pub fn canonical_uri(req: &RequestParts<'_>) -> String {
-    match req.bucket {
-        Some(b) => uri_encode(&format!("/{b}/{}", req.key), true),
-        None => uri_encode(&format!("/{}", req.key), true),
+    let mut out = String::new();
+    write_canonical_uri(&mut out, req);
+    out
+}
+
+fn write_canonical_uri(out: &mut String, req: &RequestParts<'_>) {
+    out.push('/');
+    if let Some(b) = req.bucket {
+        uri_encode_into(out, b, true);
+        out.push('/');
     }
+    uri_encode_into(out, req.key, true);
 }
 
 /// Every query parameter, key and value encoded, sorted, `k=v` or bare `k`.
@@ -69,25 +76,62 @@ pub fn effective_additional_headers(
 /// hold `x-oss-date` and `x-oss-content-sha256`).
 pub fn canonical_request(req: &RequestParts<'_>, additional: &[&str]) -> String {
     let extra = effective_additional_headers(req.headers, additional);
-    let mut out = format!(
-        "{}\n{}\n{}\n",
-        req.method,
-        canonical_uri(req),
-        canonical_query(req.query)
-    );
-    for (k, v) in canonical_headers(req.headers, |k| {
-        is_default_signed(k) || extra.iter().any(|e| e == k)
-    }) {
-        out.push_str(&k);
+    let mut out = String::new();
+    write_canonical_request(&mut out, req, &[], &extra);
+    out
+}
+
+/// Appends the canonical request for `req` with `added` headers after its own
+/// (so the token is not copied into a merged list), `extra` the effective
+/// additional header names. Plain loops: this runs on every signature.
+fn write_canonical_request(
+    out: &mut String,
+    req: &RequestParts<'_>,
+    added: &[(String, String)],
+    extra: &[String],
+) {
+    out.push_str(req.method);
+    out.push('\n');
+    write_canonical_uri(out, req);
+    out.push('\n');
+    out.push_str(&canonical_query(req.query));
+    out.push('\n');
+    let mut picked: Vec<(String, &str)> = Vec::with_capacity(req.headers.len() + added.len());
+    for (k, v) in req.headers.iter().chain(added) {
+        let k = k.to_ascii_lowercase();
+        if is_default_signed(&k) || extra.contains(&k) {
+            picked.push((k, v.trim()));
+        }
+    }
+    // Insertion sort: a handful of headers, and smaller than another `sort` instance.
+    for i in 1..picked.len() {
+        let mut j = i;
+        while j > 0 && picked[j - 1] > picked[j] {
+            picked.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for (k, v) in &picked {
+        out.push_str(k);
         out.push(':');
-        out.push_str(&v);
+        out.push_str(v);
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&extra.join(";"));
+    push_joined(out, extra);
     out.push('\n');
-    out.push_str(header(req.headers, "x-oss-content-sha256").unwrap_or(UNSIGNED_PAYLOAD));
-    out
+    let payload = header(req.headers, "x-oss-content-sha256")
+        .or_else(|| header(added, "x-oss-content-sha256"));
+    out.push_str(payload.unwrap_or(UNSIGNED_PAYLOAD));
+}
+
+fn push_joined(out: &mut String, names: &[String]) {
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(n);
+    }
 }
 
 /// `<date>/<region>/oss/aliyun_v4_request`.
@@ -128,38 +172,52 @@ pub fn signature(key: &[u8; 32], string_to_sign: &str) -> String {
 /// Signs with V4. Adds `x-oss-date` (ISO 8601 basic) and `x-oss-content-sha256`
 /// unless present, and `x-oss-security-token` for STS credentials.
 pub fn sign(req: &RequestParts<'_>, creds: &Credentials, params: &SigningParams<'_>) -> Signed {
-    let iso = match header(req.headers, "x-oss-date") {
+    let given_date = header(req.headers, "x-oss-date");
+    let iso = match given_date {
         Some(d) => d.trim().to_owned(),
         None => params.time.to_iso8601_basic(),
     };
     let mut added = Vec::with_capacity(4);
-    add_missing(req.headers, &mut added, "x-oss-date", || iso.clone());
+    if given_date.is_none() {
+        added.push(("x-oss-date".to_owned(), iso.clone()));
+    }
     add_missing(req.headers, &mut added, "x-oss-content-sha256", || {
         UNSIGNED_PAYLOAD.to_owned()
     });
     add_security_token(req.headers, &mut added, creds);
-    let all = with_added(req.headers, &added);
-    let parts = RequestParts {
-        headers: &all,
-        ..*req
-    };
-    let canonical = canonical_request(&parts, params.additional_headers);
+    // Added headers are all `x-oss-*`, never additional ones: the given headers decide.
+    let extra = effective_additional_headers(req.headers, params.additional_headers);
+    let token_len = creds.security_token().map_or(0, str::len);
+    let mut canonical = String::with_capacity(320 + token_len);
+    write_canonical_request(&mut canonical, req, &added, &extra);
     let date = iso.get(..8).unwrap_or_default();
-    let scope = scope(date, params.region);
-    let sts = string_to_sign(&iso, &scope, &canonical);
-    let sig = signature(&creds.v4_signing_key(date, params.region), &sts);
-    let additional = effective_additional_headers(&all, params.additional_headers).join(";");
-    let authorization = if additional.is_empty() {
-        format!(
-            "{ALGORITHM} Credential={}/{scope},Signature={sig}",
-            creds.access_key_id()
-        )
-    } else {
-        format!(
-            "{ALGORITHM} Credential={}/{scope},AdditionalHeaders={additional},Signature={sig}",
-            creds.access_key_id()
-        )
-    };
+    let mut scope = String::with_capacity(48);
+    scope.push_str(date);
+    scope.push('/');
+    scope.push_str(params.region);
+    scope.push_str("/oss/aliyun_v4_request");
+    let mut sts = String::with_capacity(128);
+    sts.push_str(ALGORITHM);
+    sts.push('\n');
+    sts.push_str(&iso);
+    sts.push('\n');
+    sts.push_str(&scope);
+    sts.push('\n');
+    hex_into(&mut sts, &Sha256::digest(canonical.as_bytes()));
+    let mut mac = creds.v4_mac(date, params.region);
+    mac.update(sts.as_bytes());
+    let mut authorization = String::with_capacity(192);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Credential=");
+    authorization.push_str(creds.access_key_id());
+    authorization.push('/');
+    authorization.push_str(&scope);
+    if !extra.is_empty() {
+        authorization.push_str(",AdditionalHeaders=");
+        push_joined(&mut authorization, &extra);
+    }
+    authorization.push_str(",Signature=");
+    hex_into(&mut authorization, &mac.finalize().into_bytes());
     added.push(("authorization".to_owned(), authorization));
     Signed {
         headers: added,
