@@ -66,6 +66,23 @@ pub(crate) fn unknown_children(parent: Option<&Node<'_>>, known: &[&str]) -> Vec
         .unwrap_or_default()
 }
 
+/// Whether every element name under `node` is a plain XML name. The parser is
+/// lenient about names (as quick-xml was), so `<a<b>` reads as an element named
+/// `a<b`; written back, such a name would make a body that does not parse.
+fn names_are_xml_names(node: &Node<'_>) -> bool {
+    let mut chars = node.name.chars();
+    let start_ok = chars.next().is_some_and(|c| {
+        c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
+    });
+    start_ok
+        && chars.all(|c| {
+            matches!(c, '-' | '_' | '.')
+                || c.is_ascii_alphanumeric()
+                || (!c.is_ascii() && c.is_alphanumeric())
+        })
+        && node.children.iter().all(names_are_xml_names)
+}
+
 fn has_mixed_content(node: &Node<'_>) -> bool {
     (!node.children.is_empty() && !node.text.trim().is_empty())
         || node.children.iter().any(has_mixed_content)
@@ -103,6 +120,11 @@ pub(crate) fn with_fragment<T>(
         return Err(Error::invalid(format!(
             "{field} is a <{}> element, which has its own field",
             node.name
+        )));
+    }
+    if !names_are_xml_names(node) {
+        return Err(Error::invalid(format!(
+            "{field} has an element name that is not an XML name (letters, digits, '-', '_', '.')"
         )));
     }
     if has_mixed_content(node) {
@@ -159,6 +181,14 @@ mod tests {
             check("<ID>x</ID>").unwrap_err(),
             "f is a <ID> element, which has its own field"
         );
+        // Found by fuzz/rule_validation: a lenient name that would not parse again.
+        for bad in ["<o<<aa>x</o<<aa>", "<A><b\u{17}c/></A>", "<1a/>"] {
+            assert_eq!(
+                check(bad).unwrap_err(),
+                "f has an element name that is not an XML name (letters, digits, '-', '_', '.')",
+                "{bad:?}"
+            );
+        }
         assert_eq!(
             check("<A>t<B/></A>").unwrap_err(),
             "f mixes text and child elements, which cannot be kept"
