@@ -214,6 +214,8 @@ export async function consoleScenarios(t) {
       assert(/Fan-out \(1\): c-src → c-dst, c-dst2/.test(shapes), `fan-out: ${shapes}`);
       assert(/Chains \(1\): c-src → c-dst → c-far/.test(shapes), `chain: ${shapes}`);
       assert(/Two-way pairs \(0\)/.test(shapes), `no pair yet: ${shapes}`);
+      const tiles = await text('#ov-table tr[data-bucket="c-src"] .ov-tiles');
+      assert(/2 of 2 doing/.test(tiles) && /worst lag \d+ (s|min)/.test(tiles) && /0 over 10 min/.test(tiles), `the bucket's tiles: ${tiles}`);
       const cell = await text('#topo-matrix [data-edge="c-src>c-dst"]');
       assert(/doing/.test(cell) && /lag \d+ (s|min)/.test(cell), `edge with status and lag: ${cell}`);
       await page.click('#ov-topology li[data-edge="c-src>c-dst2"] button.two-way');

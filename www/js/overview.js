@@ -9,6 +9,7 @@ import { showMessage, hideError } from './errors.js';
 import { badge, progressParts, isChanging } from './rules.js';
 import { regionLabel } from './regions.js';
 import { renderTopology } from './topology.js';
+import { fmtDuration, RTC_TARGET_S } from './health.js';
 
 const WATCH_MS = 5000;
 
@@ -156,7 +157,16 @@ export class OverviewView {
       }
       setText(cells[2], String(rules.length));
       tr.dataset.state = rules.length ? 'rules' : 'none';
+      // The bucket's health in three tiles: rules doing, worst lag, rules over RTC's 10 min target.
+      const lagged = [...lags.values()].filter(Number.isFinite);
+      const worst = lagged.length ? Math.max(...lagged) : NaN;
+      const over = lagged.filter((l) => l >= RTC_TARGET_S).length;
+      const tiles = rules.length === 0 ? null : h('div', { class: 'ov-tiles', dataset: { over: String(over) } },
+        h('span', { class: 'ov-tile' }, `${rules.filter((r) => r.status === 'doing').length} of ${rules.length} doing`),
+        h('span', { class: `ov-tile${over ? ' bad' : ''}` }, `worst lag ${Number.isFinite(worst) ? fmtDuration(worst) : '–'}`),
+        h('span', { class: `ov-tile${over ? ' bad' : ''}` }, `${over} over 10 min`));
       clear(cells[3]).append(
+        tiles,
         rules.length === 0
           ? h('span', { class: 'note' }, 'no rules')
           : h('ul', { class: 'ov-rules' }, rules.map((r, i) =>
