@@ -160,6 +160,8 @@ export async function consoleScenarios(t) {
       assert((await text('#bl-missing')) === '25', `25 missing: ${await text('#bl-counts')}`);
       assert((await text('#bl-differing')) === '0' && (await text('#bl-extra')) === '0', `none differing or extra: ${await text('#bl-counts')}`);
       assert(await page.locator('#bl-list tr').count() === 25, 'the 25 objects listed');
+      const when = await text('#bl-list tr:first-child td:last-child');
+      assert(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d UTC\+8$/.test(when), `last modified in the page's time format (browser in Asia/Shanghai): ${when}`);
       await page.fill('#bl-search', 'old/01');
       await until('the search to filter', async () => (await page.locator('#bl-list tr').count()) === 10, 3000, 50);
       assert(/10 of 25/.test(await text('#bl-shown')), `search count: ${await text('#bl-shown')}`);

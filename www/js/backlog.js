@@ -20,6 +20,12 @@ export function toCsv(items) {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** OSS's time of an object, in the page's one format (the ISO time on hover). */
+function lastModified(iso) {
+  const t = Date.parse(iso ?? '');
+  return Number.isNaN(t) ? iso ?? '' : timeEl(t, fmtTime(t, { now: serverNow() }));
+}
+
 export class BacklogView {
   #abort = null;
   #items = [];
@@ -152,7 +158,7 @@ export class BacklogView {
       h('td', { 'data-label': 'Object' }, h('code', null, o.key)),
       h('td', { 'data-label': 'State' }, o.state === 'missing' ? 'missing at the destination' : 'different at the destination'),
       h('td', { 'data-label': 'Size' }, `${o.size} B`),
-      h('td', { 'data-label': 'Last modified' }, o.lastModified ?? ''))));
+      h('td', { 'data-label': 'Last modified' }, lastModified(o.lastModified)))));
     $('bl-table').hidden = shown.length === 0;
     setText($('bl-shown'), this.#items.length === 0 ? '' : `${shown.length} of ${this.#items.length} listed objects match${shown.length > max ? ` (first ${max} shown; the CSV has all)` : ''}`);
   }
