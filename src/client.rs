@@ -9,6 +9,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use crate::attempt::{Attempts, Next, Outcome, put_may_have_landed};
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, Region};
 use crate::error::{Error, ErrorKind, ServiceDetails};
@@ -114,11 +115,6 @@ pub struct Response<T> {
 
 /// Refresh this long before credentials expire.
 const EXPIRY_MARGIN_SECS: i64 = 60;
-const AUTH_CODES: &[&str] = &[
-    "InvalidAccessKeyId",
-    "SecurityTokenExpired",
-    "InvalidSecurityToken",
-];
 
 /// A replication client for one bucket.
 pub struct Client<T: Transport> {
@@ -272,20 +268,21 @@ impl<T: Transport> Client<T> {
         }
     }
 
-    /// The retry loop, deliberately not generic (one copy in the wasm): `accept`
-    /// parses a 2xx answer and keeps the value; its error may be retried for reads.
+    /// The driver of one call's attempts, deliberately not generic (one copy in
+    /// the wasm): it signs, sends and reports each outcome to [`Attempts`], which
+    /// decides what happens next. `accept` parses a 2xx answer and keeps the value.
     async fn send_with_retries(
         &self,
         req: &OssRequest,
         accept: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
     ) -> Result<Option<String>, (Error, u32)> {
         let url = req.url(&self.config.endpoint).map_err(|e| (e, 0))?;
-        let idempotent = req.method == "GET";
-        let mut retry = 0u32;
-        let mut skew_fixed = false;
-        let mut refreshed_for_auth = false;
+        let mut attempts = Attempts::new(self.config.retry, req.method == "GET");
         loop {
-            let creds = self.credentials(false).await.map_err(|e| (e, retry))?;
+            let creds = self
+                .credentials(false)
+                .await
+                .map_err(|e| (e, attempts.retries()))?;
             let signed = req.sign(
                 &creds,
                 self.config.version,
@@ -300,57 +297,47 @@ impl<T: Transport> Client<T> {
                 headers,
                 body: req.body.clone(),
             };
-            let (error, retry_after) = match self.transport.send(request).await {
-                Ok(resp) if (200..300).contains(&resp.status) => {
-                    match accept(&resp) {
-                        Ok(()) => return Ok(resp.header("x-oss-request-id").map(str::to_owned)),
-                        // A cut or mangled body on a read is worth another try.
-                        Err(e) if idempotent => (e, None),
-                        Err(e) => return Err((e, retry)),
-                    }
-                }
+            let outcome = match self.transport.send(request).await {
+                Ok(resp) if (200..300).contains(&resp.status) => match accept(&resp) {
+                    Ok(()) => return Ok(resp.header("x-oss-request-id").map(str::to_owned)),
+                    Err(e) => Outcome::Unusable(e),
+                },
                 Ok(resp) => {
                     let error = service_error(&resp).mask_known(&creds.secrets());
-                    if error.code() == "RequestTimeTooSkewed" && !skew_fixed {
-                        if let Some(server) = server_time(&error, &resp) {
-                            skew_fixed = true;
-                            let local = self.transport.now_millis();
-                            self.clock_offset_ms
-                                .set(server.epoch_secs() as f64 * 1000.0 - local);
-                            continue;
-                        }
-                    }
-                    if AUTH_CODES.contains(&error.code()) && !refreshed_for_auth {
-                        refreshed_for_auth = true;
-                        // Another call may have refreshed while this one was in flight:
-                        // then retry with those credentials instead of refreshing again.
-                        let replaced = self
+                    Outcome::Refused {
+                        server_time: server_time(&error, &resp),
+                        retry_after_ms: retry_after_ms(resp.header("retry-after")),
+                        credentials_replaced: self
                             .credentials
                             .borrow()
                             .as_ref()
-                            .is_some_and(|(c, _)| *c != creds);
-                        // Resend only with other credentials: the same keys (static
-                        // keys, or a callback handing back what we had) get the same answer.
-                        if replaced || self.credentials(true).await.is_ok_and(|c| c != creds) {
-                            continue;
-                        }
+                            .is_some_and(|(c, _)| *c != creds),
+                        error,
                     }
-                    let after = retry_after_ms(resp.header("retry-after"));
-                    (error, after)
                 }
-                Err(e) => (e, None),
+                Err(e) => Outcome::Failed(e),
             };
-            let retryable =
-                error.is_retryable() || (idempotent && error.kind() == ErrorKind::Parse);
-            if !retryable || retry >= self.config.retry.max_retries {
-                return Err((error, retry));
+            let mut next = attempts.failed(outcome, || self.transport.random());
+            loop {
+                match next {
+                    Next::Send => break,
+                    Next::FixClock(server) => {
+                        let local = self.transport.now_millis();
+                        self.clock_offset_ms
+                            .set(server.epoch_secs() as f64 * 1000.0 - local);
+                        break;
+                    }
+                    Next::Refresh => {
+                        let changed = self.credentials(true).await.is_ok_and(|c| c != creds);
+                        next = attempts.refreshed(changed, || self.transport.random());
+                    }
+                    Next::Wait(ms) => {
+                        self.transport.sleep(ms).await;
+                        break;
+                    }
+                    Next::Fail(e, retries) => return Err((e, retries)),
+                }
             }
-            let delay = self
-                .config
-                .retry
-                .delay_ms(retry, self.transport.random(), retry_after);
-            self.transport.sleep(delay).await;
-            retry += 1;
         }
     }
 
@@ -399,7 +386,7 @@ impl<T: Transport> Client<T> {
         };
         match self.execute(&req, parse).await {
             Ok(r) => Ok(r),
-            Err((e, retries)) if retries > 0 && e.code() == "BucketReplicationAlreadyExist" => {
+            Err((e, retries)) if put_may_have_landed(&e, retries) => {
                 let rules = self.get_bucket_replication().await?;
                 // Ours only if it has our ID and goes where ours goes: a same-ID rule
                 // that existed before this call is still a conflict.
