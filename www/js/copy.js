@@ -21,6 +21,7 @@ export function toInput(rule) {
   if (rule.sseKmsEncryptedObjects !== undefined) out.sseKmsEncryptedObjects = rule.sseKmsEncryptedObjects;
   if (rule.replicaKmsKeyId) out.replicaKmsKeyId = rule.replicaKmsKeyId;
   if (rule.rtc) out.rtc = true;
+  if (rule.userTaggings?.tags?.length) out.userTaggings = { filterType: rule.userTaggings.filterType, tags: rule.userTaggings.tags.map((t) => ({ key: t.key, value: t.value })) };
   if (out.id === undefined) delete out.id;
   return out;
 }
@@ -134,6 +135,7 @@ export class CopyView {
     setText($('apply-diff-status'), `Reading ${targets.length === 1 ? targets[0].name : `${targets.length} buckets`}…`);
     const keepIds = $('apply-keep-ids').checked;
     let changes = 0;
+    let flagged = 0;
     try {
       const sections = await Promise.all(targets.map(async (t) => {
         let client;
@@ -161,6 +163,7 @@ export class CopyView {
               return h('li', { dataset: { state: 'unchecked' } }, `${label}: to add (pre-flight failed: ${e.code ?? e.name} ${e.message})`);
             }
             if (report.problems.length) {
+              flagged++;
               return h('li', { dataset: { state: 'problem' } }, `${label}: `, h('strong', null, 'pre-flight: '), report.problems.map((p) => `${p.code}: ${p.message}`).join('; '));
             }
             changes++;
@@ -176,7 +179,8 @@ export class CopyView {
       box.append(...sections);
       setText($('apply-diff-status'), `${changes} rule${changes === 1 ? '' : 's'} to add across ${targets.length} bucket${targets.length === 1 ? '' : 's'}. Nothing was changed yet.`);
       const confirm = $('apply-confirm');
-      setText(confirm, `Apply ${rules.length} rule${rules.length === 1 ? '' : 's'} to ${targets.length === 1 ? targets[0].name : `${targets.length} buckets`}`);
+      // The operator decides after reading the diff; a pre-flight problem is named on the button.
+      setText(confirm, `Apply ${rules.length} rule${rules.length === 1 ? '' : 's'} to ${targets.length === 1 ? targets[0].name : `${targets.length} buckets`}${flagged ? ` anyway (${flagged} with pre-flight problems)` : ''}`);
       confirm.hidden = false;
       confirm.focus();
     } finally {
