@@ -27,7 +27,7 @@ async function enableVersioning(endpoint, bucket, region) {
 }
 
 export async function consoleScenarios(t) {
-  const { page, scenario, shot, connect, text, assert, until, bin, www } = t;
+  const { page, scenario, shot, connect, text, assert, until, sleep, bin, www } = t;
   // startEmulator waits for the www line, so this one serves the page too (unused).
   const args = ['--www', www, '--www-listen', '127.0.0.1:0', '--replication-rate', String(RATE), '--status-delay-ms', '300'];
   for (const [name, loc] of Object.entries(SLOW_BUCKETS)) args.push('--bucket', `${name}:${loc}`);
@@ -141,6 +141,16 @@ export async function consoleScenarios(t) {
       await shot('31-health.png', 'Health: tiles for the bucket, per rule lag against RTC\'s 10 min target, rate, ETA and the chart since the page connected', page.locator('#health'));
       // History reaches 100%: the ETA is gone and the rate line says so.
       await until('history complete', async () => /all replicated/.test(await item.locator('.health-rate').innerText()), 40_000, 500);
+      // New writes queue behind the replication rate: the lag rises above 0 (Refresh reads now;
+      // a settled rule is read every 30 s).
+      await Promise.all(Array.from({ length: 30 }, (_, i) => put('c-src', `data/new-${String(i).padStart(2, '0')}.txt`)));
+      const risen = await until('the lag to rise', async () => {
+        await page.click('#rules-refresh');
+        await sleep(400);
+        const l = await item.locator('.lag-value').innerText();
+        return /^([1-9]\d* s|\d+ min)/.test(l) ? l : null;
+      }, 15_000, 100);
+      assert(/[1-9]/.test(await text('#health-tiles [data-tile=worst-lag] .tile-value')), `the worst-lag tile follows (rule shows ${risen}): ${await text('#health-tiles')}`);
     });
 
     await consoleScenario('console not replicated yet: counts, Stop, search, CSV', async () => {
