@@ -29,6 +29,35 @@ test('STS credentials from the environment', async () => {
   assert.ok(JSON.parse(out.stdout).locations.includes('oss-cn-beijing'));
 });
 
+test('operator commands: check, policies, tag filter, watch, diff, replace, wait', async () => {
+  // A region mismatch is caught before anything is created (dst-beijing lives in oss-cn-beijing).
+  const wrong = await cli(['check', '--to', 'dst-beijing', '--location', 'oss-cn-shanghai']).catch((e) => e);
+  assert.equal(wrong.code, 3);
+  const problems = JSON.parse(wrong.stdout).problems.map((p) => p.code);
+  assert.ok(problems.includes('LocationMismatch'), problems.join());
+  const fine = JSON.parse((await cli(['check', '--to', 'dst-beijing', '--location', 'oss-cn-beijing'])).stdout);
+  assert.equal(fine.ok, true, JSON.stringify(fine.problems));
+  const docs = JSON.parse((await cli(['policies', '--to', 'dst-beijing', '--location', 'oss-cn-beijing'])).stdout);
+  assert.deepEqual(docs.roleTrustPolicy.Statement[0].Principal, { Service: ['oss.aliyuncs.com'] });
+
+  const created = JSON.parse((await cli(['create', '--to', 'dst-beijing', '--location', 'oss-cn-beijing', '--tag', 'team=data', '--tag', 'tier=hot', '--any-tag'])).stdout);
+  const rule = JSON.parse((await cli(['list'])).stdout).rules.find((r) => r.id === created.ruleId);
+  assert.deepEqual(rule.userTaggings, { filterType: 'OR', tags: [{ key: 'team', value: 'data' }, { key: 'tier', value: 'hot' }] });
+  await cli(['wait', created.ruleId, 'doing', '--timeout', '20000']);
+  const lines = (await cli(['watch', created.ruleId, '--interval', '200', '--count', '2'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 2);
+  assert.equal(lines[1].status, 'doing');
+  assert.equal(typeof lines[1].lagSeconds, 'number');
+  const diff = JSON.parse((await cli(['diff', created.ruleId])).stdout);
+  assert.deepEqual([diff.missing, diff.differing, diff.truncated], [[], [], false]);
+
+  const replaced = JSON.parse((await cli(['replace', created.ruleId, '--to', 'dst-beijing', '--location', 'oss-cn-beijing', '--prefix', 'new/', '--timeout', '20000'])).stdout);
+  const after = JSON.parse((await cli(['list'])).stdout).rules.find((r) => r.id === replaced.ruleId);
+  assert.deepEqual([after.prefixes, after.userTaggings], [['new/'], undefined]);
+  await cli(['delete', replaced.ruleId]);
+  await cli(['wait', replaced.ruleId, 'gone', '--timeout', '20000']);
+});
+
 test('errors print the OSS code and exit 1; usage errors exit 2', async () => {
   const bad = await cli(['progress', 'no-such-rule']).catch((e) => e);
   assert.equal(bad.code, 1);
