@@ -374,7 +374,9 @@ export class OssError extends Error {
   hostId?: string | undefined;
   ec?: string | undefined;
   recommendDoc?: string | undefined;
-  /** On `SignatureDoesNotMatch`: the string the server signed. */
+  /** On input errors: the path of the field at fault, e.g. `rule.destination.bucket`, `rule.prefixes[2]`, `options.timeout`. */
+  field?: string | undefined;
+  /** On `SignatureDoesNotMatch`: the string the server signed (credential lines redacted). */
   serverStringToSign?: string | undefined;
   /** Whether the same call may succeed if tried again. */
   retryable: boolean;

@@ -165,6 +165,44 @@ impl Error {
         &self.0.message
     }
 
+    /// The input field an [`ErrorKind::InvalidInput`] error is about, as the path its
+    /// message starts with (`rule.destination.bucket`, `rule.prefixes[2]`,
+    /// `options.timeout`): forms put the message next to that field without
+    /// parsing prose. `None` for other kinds and for messages about no one field.
+    pub fn field(&self) -> Option<&str> {
+        if self.0.kind != ErrorKind::InvalidInput {
+            return None;
+        }
+        let m = self.0.message.as_str();
+        let root = ["rule", "options"].into_iter().find(|r| {
+            m.starts_with(r) && !m[r.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        })?;
+        let bytes = m.as_bytes();
+        let mut end = root.len();
+        loop {
+            match bytes.get(end) {
+                Some(b'.') if bytes.get(end + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                    end += 1;
+                    while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                        end += 1;
+                    }
+                }
+                Some(b'[') => {
+                    let digits = bytes[end + 1..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .count();
+                    if digits == 0 || bytes.get(end + 1 + digits) != Some(&b']') {
+                        break;
+                    }
+                    end += digits + 2;
+                }
+                _ => break,
+            }
+        }
+        Some(&m[..end])
+    }
+
     /// Service details, when the server answered.
     pub fn service_details(&self) -> Option<&ServiceDetails> {
         self.0.service.as_ref()
@@ -272,6 +310,38 @@ mod tests {
                 ..Default::default()
             },
         )
+    }
+
+    #[test]
+    fn field_is_the_path_an_input_message_starts_with() {
+        let field = |m: &str| Error::invalid(m.to_owned()).field().map(str::to_owned);
+        assert_eq!(
+            field("rule.destination.bucket is required").as_deref(),
+            Some("rule.destination.bucket")
+        );
+        assert_eq!(
+            field("rule.prefixes[2] is longer than 1023 bytes").as_deref(),
+            Some("rule.prefixes[2]")
+        );
+        assert_eq!(
+            field("rule.userTaggings.tags[10].key: repeats").as_deref(),
+            Some("rule.userTaggings.tags[10].key")
+        );
+        assert_eq!(
+            field("options.bucket: bucket name too short").as_deref(),
+            Some("options.bucket")
+        );
+        assert_eq!(
+            field("options needs accessKeyId and accessKeySecret").as_deref(),
+            Some("options")
+        );
+        assert_eq!(
+            field("rule.prefixes[x] odd").as_deref(),
+            Some("rule.prefixes")
+        );
+        assert_eq!(field("rules are many"), None);
+        assert_eq!(field("enabled must be true or false"), None);
+        assert_eq!(svc(400, "InvalidArgument").field(), None);
     }
 
     #[test]

@@ -59,6 +59,9 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
     if let Some(sts) = details.and_then(|d| d.string_to_sign.as_ref()) {
         set(&obj, "serverStringToSign", sts.as_str().into());
     }
+    if let Some(field) = err.field() {
+        set(&obj, "field", field.into());
+    }
     set(&obj, "retryable", err.is_retryable().into());
     obj
 }
