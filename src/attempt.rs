@@ -84,7 +84,7 @@ impl Attempts {
 
     /// The next action after an attempt that did not succeed. `random` (uniform
     /// in `[0, 1)`, for backoff jitter) is called only when a wait is chosen.
-    pub fn failed(&mut self, outcome: Outcome, random: impl FnOnce() -> f64) -> Next {
+    pub fn failed(&mut self, outcome: Outcome, random: &dyn Fn() -> f64) -> Next {
         let (error, after) = match outcome {
             Outcome::Unusable(e) if !self.idempotent => return Next::Fail(e, self.retries),
             Outcome::Unusable(e) | Outcome::Failed(e) => (e, None),
@@ -119,14 +119,14 @@ impl Attempts {
     /// The next action after the refresh [`Next::Refresh`] asked for: send again
     /// only with other credentials (the same keys get the same answer), else
     /// decide on the auth error as on any other.
-    pub fn refreshed(&mut self, changed: bool, random: impl FnOnce() -> f64) -> Next {
+    pub fn refreshed(&mut self, changed: bool, random: &dyn Fn() -> f64) -> Next {
         match self.pending.take() {
             Some((error, after)) if !changed => self.back_off(error, after, random),
             _ => Next::Send,
         }
     }
 
-    fn back_off(&mut self, error: Error, after: Option<u64>, random: impl FnOnce() -> f64) -> Next {
+    fn back_off(&mut self, error: Error, after: Option<u64>, random: &dyn Fn() -> f64) -> Next {
         let retryable =
             error.is_retryable() || (self.idempotent && error.kind() == ErrorKind::Parse);
         if !retryable || self.retries >= self.policy.max_retries {
@@ -195,11 +195,11 @@ mod tests {
     fn a_503_storm_backs_off_exponentially_then_gives_up() {
         let mut a = Attempts::new(policy(3), true);
         let waits: Vec<Next> = (0..3)
-            .map(|_| a.failed(refused(503, "ServiceUnavailable"), || 0.5))
+            .map(|_| a.failed(refused(503, "ServiceUnavailable"), &|| 0.5))
             .collect();
         assert_eq!(waits, [Next::Wait(50), Next::Wait(100), Next::Wait(200)]);
         assert_eq!(a.retries(), 3);
-        let last = a.failed(refused(503, "ServiceUnavailable"), no_random);
+        let last = a.failed(refused(503, "ServiceUnavailable"), &no_random);
         assert_eq!(fail_code(last), ("ServiceUnavailable".to_owned(), 3));
     }
 
@@ -212,14 +212,14 @@ mod tests {
             retry_after_ms: Some(ms),
             credentials_replaced: false,
         };
-        assert_eq!(a.failed(throttled(700), || 0.5), Next::Wait(700));
-        assert_eq!(a.failed(throttled(60_000), || 0.5), Next::Wait(1_000));
+        assert_eq!(a.failed(throttled(700), &|| 0.5), Next::Wait(700));
+        assert_eq!(a.failed(throttled(60_000), &|| 0.5), Next::Wait(1_000));
     }
 
     #[test]
     fn client_errors_fail_at_once() {
         let mut a = Attempts::new(policy(3), true);
-        let next = a.failed(refused(403, "AccessDenied"), no_random);
+        let next = a.failed(refused(403, "AccessDenied"), &no_random);
         assert_eq!(fail_code(next), ("AccessDenied".to_owned(), 0));
     }
 
@@ -228,22 +228,22 @@ mod tests {
         let mut put = Attempts::new(policy(1), false);
         let cut = Error::network("connection reset", false);
         assert_eq!(
-            put.failed(Outcome::Failed(cut.clone()), || 1.0),
+            put.failed(Outcome::Failed(cut.clone()), &|| 1.0),
             Next::Wait(100)
         );
-        assert_eq!(fail_code(put.failed(Outcome::Failed(cut), no_random)).1, 1);
+        assert_eq!(fail_code(put.failed(Outcome::Failed(cut), &no_random)).1, 1);
         let mut get = Attempts::new(policy(1), true);
         let timeout = Error::client_timeout(5_000.0);
-        assert_eq!(get.failed(Outcome::Failed(timeout), || 0.0), Next::Wait(0));
+        assert_eq!(get.failed(Outcome::Failed(timeout), &|| 0.0), Next::Wait(0));
     }
 
     #[test]
     fn a_bad_body_is_retried_for_reads_only() {
         let mut get = Attempts::new(policy(2), true);
         let bad = || Outcome::Unusable(Error::parse("cut XML"));
-        assert_eq!(get.failed(bad(), || 0.5), Next::Wait(50));
+        assert_eq!(get.failed(bad(), &|| 0.5), Next::Wait(50));
         let mut put = Attempts::new(policy(2), false);
-        assert_eq!(fail_code(put.failed(bad(), no_random)).1, 0);
+        assert_eq!(fail_code(put.failed(bad(), &no_random)).1, 0);
     }
 
     #[test]
@@ -257,27 +257,27 @@ mod tests {
         };
         let mut a = Attempts::new(policy(3), true);
         assert_eq!(
-            a.failed(skewed(Some(server)), no_random),
+            a.failed(skewed(Some(server)), &no_random),
             Next::FixClock(server)
         );
         assert_eq!(a.retries(), 0, "a correction is not a retry");
-        let again = a.failed(skewed(Some(server)), no_random);
+        let again = a.failed(skewed(Some(server)), &no_random);
         assert_eq!(fail_code(again).0, "RequestTimeTooSkewed");
         // Without the server's time there is nothing to correct to.
         let mut b = Attempts::new(policy(3), true);
-        assert_eq!(fail_code(b.failed(skewed(None), no_random)).1, 0);
+        assert_eq!(fail_code(b.failed(skewed(None), &no_random)).1, 0);
     }
 
     #[test]
     fn an_expired_token_refreshes_once_and_resends_with_new_keys() {
         let mut a = Attempts::new(policy(3), true);
         assert_eq!(
-            a.failed(refused(403, "SecurityTokenExpired"), no_random),
+            a.failed(refused(403, "SecurityTokenExpired"), &no_random),
             Next::Refresh
         );
-        assert_eq!(a.refreshed(true, no_random), Next::Send);
+        assert_eq!(a.refreshed(true, &no_random), Next::Send);
         // Refused again with the new keys: no second refresh in one call.
-        let next = a.failed(refused(403, "SecurityTokenExpired"), no_random);
+        let next = a.failed(refused(403, "SecurityTokenExpired"), &no_random);
         assert_eq!(fail_code(next), ("SecurityTokenExpired".to_owned(), 0));
     }
 
@@ -285,11 +285,11 @@ mod tests {
     fn a_refresh_that_brings_the_same_keys_does_not_resend() {
         let mut a = Attempts::new(policy(3), true);
         assert_eq!(
-            a.failed(refused(403, "InvalidAccessKeyId"), no_random),
+            a.failed(refused(403, "InvalidAccessKeyId"), &no_random),
             Next::Refresh
         );
         assert_eq!(
-            fail_code(a.refreshed(false, no_random)).0,
+            fail_code(a.refreshed(false, &no_random)).0,
             "InvalidAccessKeyId"
         );
     }
@@ -304,7 +304,7 @@ mod tests {
                 retry_after_ms: None,
                 credentials_replaced: true,
             },
-            no_random,
+            &no_random,
         );
         assert_eq!(next, Next::Send);
         assert_eq!(a.retries(), 0);
@@ -315,10 +315,10 @@ mod tests {
         let mut put = Attempts::new(policy(3), false);
         // The first Put landed but its answer was lost.
         let lost = Outcome::Failed(Error::client_timeout(1_000.0));
-        assert_eq!(put.failed(lost, || 0.5), Next::Wait(50));
+        assert_eq!(put.failed(lost, &|| 0.5), Next::Wait(50));
         // The retry meets the rule the first attempt created.
         let (code, retries) =
-            fail_code(put.failed(refused(409, "BucketReplicationAlreadyExist"), no_random));
+            fail_code(put.failed(refused(409, "BucketReplicationAlreadyExist"), &no_random));
         let error = service(409, &code);
         assert!(put_may_have_landed(&error, retries));
         // On a first attempt the rule existed before: a real conflict.

@@ -13,6 +13,7 @@ use crate::attempt::{Attempts, Next, Outcome, put_may_have_landed};
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, Region};
 use crate::error::{Error, ErrorKind, ServiceDetails};
+use crate::refresh::{self, Answer};
 use crate::replication::{
     self, OssRequest, ReplicationLocation, ReplicationProgress, ReplicationRule,
 };
@@ -113,9 +114,6 @@ pub struct Response<T> {
     pub request_id: Option<String>,
 }
 
-/// Refresh this long before credentials expire.
-const EXPIRY_MARGIN_SECS: i64 = 60;
-
 /// A replication client for one bucket.
 pub struct Client<T: Transport> {
     config: ClientConfig,
@@ -158,15 +156,12 @@ impl<T: Transport> Client<T> {
     }
 
     fn needs_refresh(&self) -> bool {
-        let guard = self.credentials.borrow();
-        let Some((creds, fetched_at)) = guard.as_ref() else {
-            return true;
-        };
-        let interval_due = self
-            .config
-            .refresh_interval_ms
-            .is_some_and(|i| self.transport.now_millis() - fetched_at >= i);
-        creds.expires_within(self.now(), EXPIRY_MARGIN_SECS) || interval_due
+        refresh::due(
+            &self.credentials.borrow(),
+            self.now(),
+            self.transport.now_millis(),
+            self.config.refresh_interval_ms,
+        )
     }
 
     /// Current credentials, refreshing first when missing, expiring or due (or when `force`).
@@ -204,28 +199,18 @@ impl<T: Transport> Client<T> {
             })
             .await
         };
-        let result = match refresh {
-            None => Err(Error::new(
-                ErrorKind::Credentials,
-                "CredentialsRefreshTimeout",
-                format!(
-                    "refreshSTSToken did not settle within {} ms (the timeout option); the next call refreshes again",
-                    self.config.timeout_ms as u64
-                ),
-            )),
-            Some(None) => self.keep_static(),
-            Some(Some(r)) => r.map_err(|e| {
-                // The callback's message may quote what it holds: mask the keys we know.
-                let known = self.credentials.borrow();
-                let known = known.as_ref().map(|(c, _)| c.secrets()).unwrap_or_default();
-                Error::new(
-                    ErrorKind::Credentials,
-                    "CredentialsRefreshFailed",
-                    format!("refreshSTSToken failed: {}", e.message()),
-                )
-                .mask_known(&known)
-            }),
+        let answer = match refresh {
+            None => Answer::TimedOut,
+            Some(None) => Answer::NoCallback,
+            Some(Some(Err(e))) => Answer::Failed(e),
+            Some(Some(Ok(c))) => Answer::Got(c),
         };
+        let result = refresh::settle(
+            answer,
+            &self.credentials.borrow(),
+            self.now(),
+            self.config.timeout_ms,
+        );
         if let Ok(c) = &result {
             *self.credentials.borrow_mut() = Some((c.clone(), self.transport.now_millis()));
         }
@@ -233,23 +218,6 @@ impl<T: Transport> Client<T> {
         *self.flight.borrow_mut() = None;
         flight.finish(result.clone());
         result
-    }
-
-    /// Without a refresh callback: the static credentials while they last.
-    fn keep_static(&self) -> Result<Credentials, Error> {
-        match self.credentials.borrow().as_ref() {
-            Some((c, _)) if !c.expires_within(self.now(), 0) => Ok(c.clone()),
-            Some(_) => Err(Error::new(
-                ErrorKind::Credentials,
-                "SecurityTokenExpired",
-                "the STS credentials have expired and no refreshSTSToken callback is configured",
-            )),
-            None => Err(Error::new(
-                ErrorKind::Credentials,
-                "MissingCredentials",
-                "no credentials: give accessKeyId and accessKeySecret, or a refreshSTSToken callback",
-            )),
-        }
     }
 
     /// Sends `req` with retries and parses a 2xx answer with `parse`.
@@ -317,7 +285,7 @@ impl<T: Transport> Client<T> {
                 }
                 Err(e) => Outcome::Failed(e),
             };
-            let mut next = attempts.failed(outcome, || self.transport.random());
+            let mut next = attempts.failed(outcome, &|| self.transport.random());
             loop {
                 match next {
                     Next::Send => break,
@@ -329,7 +297,7 @@ impl<T: Transport> Client<T> {
                     }
                     Next::Refresh => {
                         let changed = self.credentials(true).await.is_ok_and(|c| c != creds);
-                        next = attempts.refreshed(changed, || self.transport.random());
+                        next = attempts.refreshed(changed, &|| self.transport.random());
                     }
                     Next::Wait(ms) => {
                         self.transport.sleep(ms).await;

@@ -28,6 +28,7 @@ pub mod objects;
 pub mod options;
 pub mod policies;
 pub mod redact;
+pub mod refresh;
 pub mod replication;
 pub mod retry;
 pub mod sign;
