@@ -247,6 +247,20 @@ fn wait_options(r: Option<&Reader<'_>>) -> Result<WaitOptions, Error> {
     Ok(o)
 }
 
+/// `{ timeoutMs, pollMs, signal }` of `replaceRule` and `waitForRule`.
+fn wait_and_signal(value: &JsValue) -> Result<(WaitOptions, Option<Signal>), Error> {
+    let r = options(value, "options", &["timeoutMs", "pollMs", "signal"])?;
+    let wait = wait_options(r.as_ref())?;
+    let signal = match &r {
+        Some(r) => Signal::read(r)?,
+        None => None,
+    };
+    if let Some(r) = r {
+        r.finish()?;
+    }
+    Ok((wait, signal))
+}
+
 /// `for await (const s of client.watchReplication(ruleId, { intervalMs, signal }))`:
 /// each value is `{ rule, progress, lagSeconds, historicalRate, etaSeconds }`.
 #[wasm_bindgen]
@@ -475,15 +489,7 @@ impl ReplicationClient {
         let args = (|| {
             let id = rule_id_arg(&rule_id)?;
             let rule = rule_from_js(&new_rule)?;
-            let r = options(&options_, "options", &["timeoutMs", "pollMs", "signal"])?;
-            let wait = wait_options(r.as_ref())?;
-            let signal = match &r {
-                Some(r) => Signal::read(r)?,
-                None => None,
-            };
-            if let Some(r) = r {
-                r.finish()?;
-            }
+            let (wait, signal) = wait_and_signal(&options_)?;
             Ok((id, rule, wait, signal))
         })();
         promise(async move {
@@ -506,15 +512,7 @@ impl ReplicationClient {
         let args = (|| {
             let id = rule_id_arg(&rule_id)?;
             let target = Target::parse(&state.as_string().unwrap_or_default())?;
-            let r = options(&options_, "options", &["timeoutMs", "pollMs", "signal"])?;
-            let wait = wait_options(r.as_ref())?;
-            let signal = match &r {
-                Some(r) => Signal::read(r)?,
-                None => None,
-            };
-            if let Some(r) = r {
-                r.finish()?;
-            }
+            let (wait, signal) = wait_and_signal(&options_)?;
             Ok((id, target, wait, signal))
         })();
         promise(async move {
