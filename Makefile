@@ -95,7 +95,7 @@ test-e2e: setup setup-apt build $(EMULATOR)
 test-size: build
 	node bench/size-budget.mjs
 
-FUZZ_TARGETS := parse_responses endpoint v4_canonical rule_validation xml_differential sign_url client_options json_writer sts_answer xml_roundtrip
+FUZZ_TARGETS := parse_responses endpoint v4_canonical rule_validation xml_differential sign_url client_options json_writer sts_answer xml_roundtrip body_limit
 FUZZ_SECONDS ?= 120
 
 setup-nightly:

@@ -17,6 +17,7 @@
 //! ```
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
+pub mod answer;
 pub mod attempt;
 pub mod client;
 pub mod credentials;

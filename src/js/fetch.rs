@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::error::js_message;
+use crate::answer::{BodyLimit, BodyPlan, headers_to_read};
 use crate::client::{HttpRequest, HttpResponse, Transport};
 use crate::credentials::{AnswerValue, Credentials};
 use crate::error::{Error, ErrorKind};
@@ -24,16 +25,6 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn signal(this: &AbortController) -> JsValue;
 }
-
-/// Response headers the client reads; fetch's `Headers` is queried for these only
-/// (each query is a boundary crossing, so the error-only ones are read on errors only).
-const READ_HEADERS: &[&str] = &[
-    "x-oss-request-id",
-    "x-oss-replication-rule-id",
-    "content-length",
-    "date", // lagSeconds: the server's clock (read when exposed; else the skew-corrected local one)
-];
-const READ_ON_ERROR: &[&str] = &["x-oss-ec", "retry-after", "date"];
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -155,26 +146,20 @@ impl FetchTransport {
         let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
         let js_headers = get(&resp, "headers");
         let mut headers = Vec::new();
-        let on_error: &[&str] = if (200..300).contains(&status) {
-            &[]
-        } else {
-            READ_ON_ERROR
-        };
-        for name in READ_HEADERS.iter().chain(on_error) {
+        for name in headers_to_read(status) {
             if let Some(v) = response_header(&js_headers, name) {
-                headers.push(((*name).to_owned(), v));
+                headers.push((name.to_owned(), v));
             }
         }
         let declared = headers
             .iter()
             .find(|(k, _)| k == "content-length")
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok());
-        if declared.is_some_and(|n| n > self.max_response_bytes) {
+            .map(|(_, v)| v.as_str());
+        let plan = self.limit().plan(declared).inspect_err(|_| {
             let _ = call(&get(&resp, "body"), "cancel", &[]);
-            return Err(self.too_large());
-        }
-        let body = self.read_body(&resp, declared).await.map_err(|e| match e {
-            BodyError::TooLarge => self.too_large(),
+        })?;
+        let body = self.read_body(&resp, plan).await.map_err(|e| match e {
+            BodyError::Limit(e) => e,
             BodyError::Js(e) => self.network_error(&e, aborted()),
         })?;
         Ok(HttpResponse {
@@ -184,37 +169,23 @@ impl FetchTransport {
         })
     }
 
-    fn too_large(&self) -> Error {
-        Error::new(
-            ErrorKind::ResponseTooLarge,
-            "ResponseTooLarge",
-            format!(
-                "the response body is larger than {} bytes (maxResponseBytes)",
-                self.max_response_bytes
-            ),
-        )
+    fn limit(&self) -> BodyLimit {
+        BodyLimit::new(self.max_response_bytes)
     }
 
     /// Reads the body: in one `arrayBuffer()` when its declared length is within
     /// the cap (the common case: one await), else through the stream reader,
     /// stopping at the cap.
-    async fn read_body(
-        &self,
-        resp: &JsValue,
-        declared: Option<usize>,
-    ) -> Result<Vec<u8>, BodyError> {
+    async fn read_body(&self, resp: &JsValue, plan: BodyPlan) -> Result<Vec<u8>, BodyError> {
         let stream = get(resp, "body");
-        let known_small = declared.is_some_and(|n| n <= self.max_response_bytes);
-        if known_small || stream.is_null() || stream.is_undefined() {
+        if plan == BodyPlan::Whole || stream.is_null() || stream.is_undefined() {
             // Also without a stream (empty body, or a minimal fetch polyfill).
             if get(resp, "arrayBuffer").is_function() {
                 let buf = await_value(call(resp, "arrayBuffer", &[]).map_err(BodyError::Js)?)
                     .await
                     .map_err(BodyError::Js)?;
                 let bytes = Uint8Array::new(&buf);
-                if bytes.length() as usize > self.max_response_bytes {
-                    return Err(BodyError::TooLarge);
-                }
+                self.limit().check(bytes.length() as usize)?;
                 return Ok(bytes.to_vec());
             }
             // A Response-like object with only `text()`.
@@ -240,9 +211,9 @@ impl FetchTransport {
                 return Ok(body);
             }
             let bytes = Uint8Array::new(&get(&chunk, "value"));
-            if body.len() + bytes.length() as usize > self.max_response_bytes {
+            if let Err(e) = self.limit().check(body.len() + bytes.length() as usize) {
                 let _ = call(&reader, "cancel", &[]);
-                return Err(BodyError::TooLarge);
+                return Err(e.into());
             }
             let start = body.len();
             body.resize(start + bytes.length() as usize, 0);
@@ -289,16 +260,21 @@ impl Drop for Timer {
 
 impl FetchTransport {
     fn capped(&self, body: Vec<u8>) -> Result<Vec<u8>, BodyError> {
-        if body.len() > self.max_response_bytes {
-            return Err(BodyError::TooLarge);
-        }
+        self.limit().check(body.len())?;
         Ok(body)
     }
 }
 
 enum BodyError {
-    TooLarge,
+    /// Over the size cap (the error says so).
+    Limit(Error),
     Js(JsValue),
+}
+
+impl From<Error> for BodyError {
+    fn from(e: Error) -> Self {
+        BodyError::Limit(e)
+    }
 }
 
 /// Clears an attempt's timeout when it ends, and aborts its fetch when the call
