@@ -13,7 +13,7 @@ CASES ?= 1200
 NIGHTLY := nightly-2026-05-20
 SEED ?= $(shell date +%s)
 
-.PHONY: setup-nightly
+.PHONY: setup-nightly setup-toolchain
 .PHONY: help setup setup-rust setup-python setup-node setup-apt build test test-toolchains test-native test-differential test-pkg test-wasm test-examples test-emulator test-reliability test-runtimes test-e2e test-size test-fuzz setup-fuzz fuzz demo bench lint FORCE
 
 help:
@@ -31,7 +31,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-setup-rust:
+# The stable toolchain rust-toolchain.toml pins, with its components: installed explicitly
+# because rustup may be set not to auto-install (RUSTUP_AUTO_INSTALL=0); a no-op when present.
+STABLE := $(shell sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+
+setup-toolchain:
+	@installed=$$(rustup component list --toolchain $(STABLE) --installed 2>/dev/null); \
+	for c in rustfmt clippy rust-std-wasm32-unknown-unknown; do echo "$$installed" | grep -q "^$$c" || missing=1; done; \
+	if [ -n "$${missing:-}" ]; then rustup toolchain install $(STABLE) --profile minimal \
+	  --component rustfmt --component clippy --target wasm32-unknown-unknown; fi
+
+setup-rust: setup-toolchain
 	rustup target add wasm32-unknown-unknown
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
 	  cargo install wasm-bindgen-cli --version "=$(WASM_BINDGEN_VERSION)" --locked \
@@ -167,7 +177,7 @@ MSRV := $(shell sed -n 's/^rust-version = "\([0-9]*\.[0-9]*\)"$$/\1.0/p; s/^rust
 # fmt and clippy -D warnings on everything: the workspace (library + emulator) native,
 # the library for wasm32, and the fuzz crate (its own workspace); then the library
 # (all targets, native and wasm32) on the declared rust-version.
-lint:
+lint: setup-toolchain
 	cargo fmt --all -- --check
 	cargo fmt --manifest-path fuzz/Cargo.toml --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
