@@ -5,7 +5,7 @@
 // node/index.mjs). Prints medians and p10 per size and the B/A ratio.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CREDS, BUCKET, REGION, rulesXml, interleave, median, quantile, assertEqual } from './lib/common.mjs';
+import { CREDS, BUCKET, REGION, rulesXml, interleave, median, quantile, assertEqual, memoryResponse } from './lib/common.mjs';
 
 const [dirA, dirB, roundsArg] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -16,20 +16,6 @@ const rounds = Number(roundsArg || 15);
 const load = (d) => import(pathToFileURL(path.resolve(d, 'node/index.mjs')).href);
 const builds = { A: await load(dirA), B: await load(dirB) };
 const SIZES = [0, 1, 10, 100];
-
-function memoryResponse(buf) {
-  const headers = new Map([
-    ['content-type', 'application/xml'],
-    ['content-length', String(buf.length)],
-  ]);
-  return {
-    status: 200,
-    ok: true,
-    headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
-    body: null,
-    arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length),
-  };
-}
 
 const contenders = {};
 for (const [label, { ReplicationClient }] of Object.entries(builds)) {

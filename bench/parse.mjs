@@ -7,7 +7,7 @@
 // part. Interleaved rounds; JSON on stdout. Usage: node bench/parse.mjs [rounds]
 
 import { createRequire } from 'node:module';
-import { CREDS, BUCKET, REGION, rulesXml, listObjectsXml, interleave, assert, assertEqual, loadPackage } from './lib/common.mjs';
+import { CREDS, BUCKET, REGION, rulesXml, listObjectsXml, interleave, assert, assertEqual, loadPackage, memoryResponse } from './lib/common.mjs';
 
 const { ReplicationClient } = await loadPackage();
 
@@ -18,22 +18,6 @@ const { XMLParser } = require('fast-xml-parser');
 const rounds = Number(process.argv[2] || 15);
 const SIZES = [0, 1, 10, 100];
 const bodies = Object.fromEntries(SIZES.map((n) => [n, Buffer.from(rulesXml(n))]));
-
-/** A minimal fetch Response answering from memory (no stream: the client uses arrayBuffer()). */
-function memoryResponse(buf) {
-  const headers = new Map([
-    ['content-type', 'application/xml'],
-    ['content-length', String(buf.length)],
-    ['x-oss-request-id', '5C1B138A109F4E405B2D'],
-  ]);
-  return {
-    status: 200,
-    ok: true,
-    headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
-    body: null,
-    arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length),
-  };
-}
 
 function client(fetch) {
   return new ReplicationClient({

@@ -8,10 +8,10 @@
 //         the bundle fetches by URL (esbuild leaves `new URL('…wasm', import.meta.url)` alone).
 // Both bundles re-export the whole API (`export *` and default), so new exports are counted.
 // Usage: node bench/size-budget.mjs [--pkg DIR]
-import { readFileSync, readdirSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ROOT, measure } from './lib/sizes.mjs';
+import { ROOT, measure, userBundle } from './lib/sizes.mjs';
 
 // The root devDependency (make setup-node), not bench/'s copy: make test-size installs only the root.
 const esbuild = createRequire(path.join(ROOT, 'package.json'))('esbuild');
@@ -29,41 +29,17 @@ for (const f of ['embedded/wasm.js', 'web/oss_replication.js', 'web/oss_replicat
   }
 }
 
-/** Every file esbuild emits for `specifier` (and every .wasm it references by URL, from the package). */
-async function userBundle(name, specifier) {
-  const app = path.join(work, name);
-  rmSync(app, { recursive: true, force: true });
-  mkdirSync(path.join(app, 'node_modules'), { recursive: true });
-  symlinkSync(pkg, path.join(app, 'node_modules/oss-replication'), 'dir');
-  const outdir = path.join(app, 'dist');
-  await esbuild.build({
-    stdin: { contents: `export * from '${specifier}';\nexport { default } from '${specifier}';\n`, resolveDir: app, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    outdir,
-    loader: { '.wasm': 'file' },
-    assetNames: '[name]',
-    logLevel: 'error',
-    legalComments: 'none',
+/** Every file a page loads for `specifier`, as esbuild bundles it (lib/sizes.mjs). */
+const bundleOf = (name, specifier) =>
+  userBundle(esbuild, {
+    pkgDir: pkg,
+    appDir: path.join(work, name),
+    source: `export * from '${specifier}';\nexport { default } from '${specifier}';\n`,
   });
-  const files = {};
-  for (const f of readdirSync(outdir)) files[`dist/${f}`] = readFileSync(path.join(outdir, f));
-  const js = Object.entries(files).filter(([f]) => f.endsWith('.js')).map(([, b]) => b.toString('utf8')).join('\n');
-  for (const [, wasm] of js.matchAll(/["'`](?:\.\/)?([\w.-]+\.wasm)["'`]/g)) {
-    if (files[`dist/${wasm}`]) continue;
-    const inPkg = ['web', 'embedded'].map((d) => path.join(pkg, d, wasm)).find((f) => existsSync(f));
-    if (!inPkg) throw new Error(`size budget: the ${name} bundle references ${wasm}, not in the package`);
-    files[`pkg/${path.relative(pkg, inPkg)} (by URL)`] = readFileSync(inPkg);
-  }
-  return files;
-}
 
 const entries = {
-  main: await userBundle('main', 'oss-replication'),
-  web: await userBundle('web', 'oss-replication/web'),
+  main: await bundleOf('main', 'oss-replication'),
+  web: await bundleOf('web', 'oss-replication/web'),
 };
 let failed = false;
 for (const [name, files] of Object.entries(entries)) {

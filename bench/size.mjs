@@ -3,10 +3,10 @@
 // --minify, browser platform) and aws4fetch's dist ESM file. Also ours with the JS glue bundled
 // and minified by esbuild (the wasm as is), for a like-for-like view, and ours as a user's bundler
 // emits it (`bundled`: the package's main entry and `oss-replication/web`). JSON on stdout.
-import { mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BROWSER_ENTRY, ROOT, measure, measureFiles } from './lib/sizes.mjs';
+import { BROWSER_ENTRY, ROOT, measure, measureFiles, userBundle } from './lib/sizes.mjs';
 import { PKG_DIR } from './lib/common.mjs';
 
 const require = createRequire(path.join(ROOT, 'bench/package.json'));
@@ -42,55 +42,28 @@ const oursMinified = {
   gzip: oursGlue.gzip + wasm.gzip,
   brotli: oursGlue.brotli + wasm.brotli,
 };
-// What a user's bundler emits for `import { ReplicationClient, signRequest } from 'oss-replication'`
-// (esbuild, browser platform, minified, package resolved through its package.json exports from
-// a node_modules link to the package under test; `.wasm` imports emitted as files). A `.wasm`
-// the output only references by URL (`new URL('…wasm', import.meta.url)`, which esbuild leaves
-// alone) is counted too, from the package: the page downloads it all the same.
-async function userBundle(specifier) {
-  const app = path.join(work, `app-${specifier.replace(/\W+/g, '_')}`);
-  rmSync(app, { recursive: true, force: true });
-  mkdirSync(path.join(app, 'node_modules'), { recursive: true });
-  symlinkSync(PKG_DIR, path.join(app, 'node_modules/oss-replication'), 'dir');
-  const outdir = path.join(app, 'dist');
+// Ours as a user's bundler emits it (lib/sizes.mjs): every emitted file plus any wasm fetched by URL.
+async function bundledSize(specifier) {
+  let files;
   try {
-    await esbuild.build({
-      stdin: { contents: `export { ReplicationClient, signRequest } from '${specifier}';`, resolveDir: app, loader: 'js' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      outdir,
-      loader: { '.wasm': 'file' },
-      assetNames: '[name]',
-      logLevel: 'silent',
-      legalComments: 'none',
+    files = await userBundle(esbuild, {
+      pkgDir: PKG_DIR,
+      appDir: path.join(work, `app-${specifier.replace(/\W+/g, '_')}`),
+      source: `export { ReplicationClient, signRequest } from '${specifier}';`,
     });
   } catch (e) {
     return { error: String(e.message || e).split('\n')[0] };
   }
-  const emitted = readdirSync(outdir);
-  const total = { raw: 0, gzip: 0, brotli: 0, files: [] };
-  const add = (name, buf) => {
+  const total = { raw: 0, gzip: 0, brotli: 0, files: Object.keys(files) };
+  for (const buf of Object.values(files)) {
     const m = measure(buf);
-    total.raw += m.raw;
-    total.gzip += m.gzip;
-    total.brotli += m.brotli;
-    total.files.push(name);
-  };
-  for (const f of emitted) add(f, readFileSync(path.join(outdir, f)));
-  const js = emitted.filter((f) => f.endsWith('.js')).map((f) => readFileSync(path.join(outdir, f), 'utf8')).join('\n');
-  for (const [, name] of js.matchAll(/["'`](?:\.\/)?([\w.-]+\.wasm)["'`]/g)) {
-    if (total.files.includes(name)) continue;
-    const inPkg = ['web', 'embedded', 'node'].map((d) => path.join(PKG_DIR, d, name)).find((f) => existsSync(f));
-    if (inPkg) add(`${name} (referenced by URL, from the package)`, readFileSync(inPkg));
+    for (const k of ['raw', 'gzip', 'brotli']) total[k] += m[k];
   }
   return total;
 }
 const bundled = {
-  main: await userBundle('oss-replication'),
-  web: await userBundle('oss-replication/web'),
+  main: await bundledSize('oss-replication'),
+  web: await bundledSize('oss-replication/web'),
 };
 
 const s3 = await bundle(

@@ -149,3 +149,19 @@ export function listObjectsXml(n) {
   }
   return xml + `  <NextContinuationToken>CgJiYw--</NextContinuationToken>\n</ListBucketResult>\n`;
 }
+
+/** A minimal fetch Response answering from memory (no stream: the client uses arrayBuffer()). */
+export function memoryResponse(buf) {
+  const headers = new Map([
+    ['content-type', 'application/xml'],
+    ['content-length', String(buf.length)],
+    ['x-oss-request-id', '5C1B138A109F4E405B2D'],
+  ]);
+  return {
+    status: 200,
+    ok: true,
+    headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
+    body: null,
+    arrayBuffer: async () => buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length),
+  };
+}
