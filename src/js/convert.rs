@@ -20,6 +20,11 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &str) -> JsValue;
 
+    /// [`reflect_get`] with the key as a JavaScript string made once
+    /// ([`Reader::raw_key`]): no key text crosses the boundary per read.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    fn reflect_get_key(target: &JsValue, key: &JsValue) -> JsValue;
+
     /// `Reflect.set` without js-sys's exception wrapper; only on objects this crate made.
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     pub(crate) fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
@@ -91,6 +96,16 @@ impl<'a> Reader<'a> {
         v
     }
 
+    /// [`Reader::raw`] with the key as a JavaScript string the caller keeps
+    /// (hot paths read the same keys on every call).
+    pub(crate) fn raw_key(&self, key: &JsValue) -> JsValue {
+        let v = reflect_get_key(self.value, key);
+        if !v.is_undefined() {
+            self.seen.set(self.seen.get() + 1);
+        }
+        v
+    }
+
     fn present(&self, key: &str) -> Option<JsValue> {
         let v = self.raw(key);
         (!v.is_undefined() && !v.is_null()).then_some(v)
@@ -133,14 +148,18 @@ impl<'a> Reader<'a> {
 
     /// A finite, non-negative number.
     pub(crate) fn number(&self, key: &str) -> Result<Option<f64>, Error> {
-        match self.present(key) {
-            None => Ok(None),
-            Some(v) => v
-                .as_f64()
-                .filter(|n| n.is_finite() && *n >= 0.0)
-                .map(Some)
-                .ok_or_else(|| type_error(self.path, key, "a non-negative number")),
+        self.number_of(key, &self.raw(key))
+    }
+
+    /// [`Reader::number`] of a value already read.
+    pub(crate) fn number_of(&self, key: &str, v: &JsValue) -> Result<Option<f64>, Error> {
+        if absent(v) {
+            return Ok(None);
         }
+        v.as_f64()
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(Some)
+            .ok_or_else(|| type_error(self.path, key, "a non-negative number"))
     }
 
     pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>, Error> {
@@ -149,13 +168,22 @@ impl<'a> Reader<'a> {
 
     /// An array of strings, or `None` when absent.
     pub(crate) fn opt_strings(&self, key: &str) -> Result<Option<Vec<String>>, Error> {
-        let Some(v) = self.present(key) else {
+        self.opt_strings_of(key, &self.raw(key))
+    }
+
+    /// [`Reader::opt_strings`] of a value already read.
+    pub(crate) fn opt_strings_of(
+        &self,
+        key: &str,
+        v: &JsValue,
+    ) -> Result<Option<Vec<String>>, Error> {
+        if absent(v) {
             return Ok(None);
-        };
-        if !Array::is_array(&v) {
+        }
+        if !Array::is_array(v) {
             return Err(type_error(self.path, key, "an array of strings"));
         }
-        Array::from(&v)
+        Array::from(v)
             .iter()
             .enumerate()
             .map(|(i, item)| {

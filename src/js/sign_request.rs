@@ -5,12 +5,13 @@ use std::cell::RefCell;
 use js_sys::{Array, ArrayBuffer, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{IntoJs, JsonObject, Reader, reflect_set};
+use super::convert::Reader;
 use super::error::to_js;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::sign::SignatureVersion;
 use crate::sign::url::{UrlRequest, UrlSigning, sign_url_request};
+use crate::sign::v4::UNSIGNED_PAYLOAD;
 
 fn headers_from_js(value: &JsValue) -> Result<Vec<(String, String)>, Error> {
     if value.is_undefined() || value.is_null() {
@@ -72,8 +73,77 @@ struct CachedSigner {
     creds: Credentials,
 }
 
+/// The property names `signRequest` reads and writes, as JavaScript strings
+/// made once: a read or write by name would send the name's text across the
+/// boundary (and decode it) on every call.
+struct Names {
+    method: JsValue,
+    bucket: JsValue,
+    url: JsValue,
+    headers: JsValue,
+    body: JsValue,
+    access_key_id: JsValue,
+    access_key_secret: JsValue,
+    sts_token: JsValue,
+    version: JsValue,
+    region: JsValue,
+    time: JsValue,
+    subresources: JsValue,
+    additional_headers: JsValue,
+    x_oss_date: JsValue,
+    x_oss_content_sha256: JsValue,
+    x_oss_security_token: JsValue,
+    authorization: JsValue,
+    unsigned_payload: JsValue,
+}
+
+impl Names {
+    fn new() -> Self {
+        let s = JsValue::from_str;
+        Names {
+            method: s("method"),
+            bucket: s("bucket"),
+            url: s("url"),
+            headers: s("headers"),
+            body: s("body"),
+            access_key_id: s("accessKeyId"),
+            access_key_secret: s("accessKeySecret"),
+            sts_token: s("stsToken"),
+            version: s("version"),
+            region: s("region"),
+            time: s("time"),
+            subresources: s("subresources"),
+            additional_headers: s("additionalHeaders"),
+            x_oss_date: s("x-oss-date"),
+            x_oss_content_sha256: s("x-oss-content-sha256"),
+            x_oss_security_token: s("x-oss-security-token"),
+            authorization: s("authorization"),
+            unsigned_payload: s(UNSIGNED_PAYLOAD),
+        }
+    }
+
+    /// The name of a header `signRequest` adds, when it is one of them.
+    fn header(&self, name: &str) -> Option<&JsValue> {
+        match name {
+            "x-oss-date" => Some(&self.x_oss_date),
+            "x-oss-content-sha256" => Some(&self.x_oss_content_sha256),
+            "x-oss-security-token" => Some(&self.x_oss_security_token),
+            "authorization" => Some(&self.authorization),
+            _ => None,
+        }
+    }
+}
+
 thread_local! {
     static SIGNER: RefCell<Option<CachedSigner>> = const { RefCell::new(None) };
+    static NAMES: Names = Names::new();
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Reflect.set` with a key made once; only on the object `signRequest` returns.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_key(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
 }
 
 /// Whether `a` and `b` are the same JavaScript value (strings by content).
@@ -83,10 +153,10 @@ fn same(a: &JsValue, b: &JsValue) -> bool {
 
 /// The cached signer for these credential values, built (and validated) anew
 /// when any of them changed.
-fn signer_for(c: &Reader<'_>) -> Result<(), Error> {
-    let id = c.raw("accessKeyId");
-    let secret = c.raw("accessKeySecret");
-    let token = c.raw("stsToken");
+fn signer_for(c: &Reader<'_>, n: &Names) -> Result<(), Error> {
+    let id = c.raw_key(&n.access_key_id);
+    let secret = c.raw_key(&n.access_key_secret);
+    let token = c.raw_key(&n.sts_token);
     let hit = SIGNER.with(|s| {
         s.borrow()
             .as_ref()
@@ -116,6 +186,15 @@ fn sign_impl(
     credentials: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue, Error> {
+    NAMES.with(|n| sign_with(request, credentials, options, n))
+}
+
+fn sign_with(
+    request: &JsValue,
+    credentials: &JsValue,
+    options: &JsValue,
+    n: &Names,
+) -> Result<JsValue, Error> {
     let r = Reader::new(
         request,
         "request",
@@ -137,20 +216,24 @@ fn sign_impl(
             "additionalHeaders",
         ],
     )?;
-    let method = r.required_string("method")?;
-    let bucket = r.string("bucket")?;
-    let url = r.required_string("url")?;
-    let headers = headers_from_js(&r.raw("headers"))?;
-    let body = body_from_js(&r.raw("body"))?;
-    signer_for(&c)?;
-    let version =
-        SignatureVersion::from_option(o.string("version")?.as_deref(), "options.version")?;
-    let region = o.string("region")?;
+    let method = r.required_string_of("method", &r.raw_key(&n.method))?;
+    let bucket = r.string_of("bucket", &r.raw_key(&n.bucket))?;
+    let url = r.required_string_of("url", &r.raw_key(&n.url))?;
+    let headers = headers_from_js(&r.raw_key(&n.headers))?;
+    let body = body_from_js(&r.raw_key(&n.body))?;
+    signer_for(&c, n)?;
+    let version = SignatureVersion::from_option(
+        o.string_of("version", &o.raw_key(&n.version))?.as_deref(),
+        "options.version",
+    )?;
+    let region = o.string_of("region", &o.raw_key(&n.region))?;
     let time = o
-        .number("time")?
+        .number_of("time", &o.raw_key(&n.time))?
         .ok_or_else(|| Error::invalid("options.time (epoch milliseconds) is required"))?;
-    let subresources = o.opt_strings("subresources")?;
-    let additional = o.strings("additionalHeaders")?;
+    let subresources = o.opt_strings_of("subresources", &o.raw_key(&n.subresources))?;
+    let additional = o
+        .opt_strings_of("additionalHeaders", &o.raw_key(&n.additional_headers))?
+        .unwrap_or_default();
     r.finish()?;
     c.finish()?;
     o.finish()?;
@@ -180,26 +263,32 @@ fn sign_impl(
                 additional_headers: &additional_refs,
             },
         )?;
-        // The token goes back as the JavaScript string it came as: a placeholder
-        // keeps its place in the object, so it is neither copied out nor escaped.
-        let token = signer.creds.security_token();
-        let mut out = JsonObject::new();
-        let mut token_slot = false;
-        for (k, v) in &signed {
+        Ok(headers_to_js(&signed, signer, n))
+    })
+}
+
+/// The headers to send as a plain object, in order. The names `signRequest`
+/// adds and the `UNSIGNED-PAYLOAD` value are strings made once; the token goes
+/// back as the caller's own string (it is neither copied out nor decoded).
+fn headers_to_js(signed: &[(String, String)], signer: &CachedSigner, n: &Names) -> JsValue {
+    let out: JsValue = Object::new().into();
+    let token = signer.creds.security_token();
+    for (k, v) in signed {
+        let value =
             if k == "x-oss-security-token" && Some(v.as_str()) == token && signer.token.is_string()
             {
-                out.opt_bool(k, Some(false));
-                token_slot = true;
+                signer.token.clone()
+            } else if v == UNSIGNED_PAYLOAD {
+                n.unsigned_payload.clone()
             } else {
-                out.str(k, v);
-            }
-        }
-        let js = out.into_js();
-        if token_slot {
-            reflect_set(&js, "x-oss-security-token", &signer.token);
-        }
-        Ok(js)
-    })
+                JsValue::from_str(v)
+            };
+        match n.header(k) {
+            Some(name) => set_key(&out, name, &value),
+            None => set_key(&out, &JsValue::from_str(k), &value),
+        };
+    }
+    out
 }
 
 /// Signs a request without sending it: returns every header to send (the given
