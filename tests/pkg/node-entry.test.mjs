@@ -1,0 +1,75 @@
+// The Node entry's way to the wasm bytes (pkg/node/index.cjs): node:zlib's native inflater where
+// the runtime offers it through process.getBuiltinModule (fast cold start), the package's JS
+// inflater where it does not (older Node, a browser bundle of the CommonJS entry), and a clear
+// error for a corrupt embedding either way. Each case runs in a fresh process: the entry
+// instantiates once per process.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const nodeDir = fileURLToPath(new URL('../../pkg/node/', import.meta.url));
+const VECTOR = [
+  { method: 'GET', bucket: 'examplebucket', url: 'https://examplebucket.oss-cn-hangzhou.aliyuncs.com/?replication' },
+  { accessKeyId: 'LTAI5tExampleAccessKeyId', accessKeySecret: 'ExampleAccessKeySecret0123456789' },
+  { version: 'v4', region: 'cn-hangzhou', time: Date.UTC(2024, 3, 17, 8) },
+];
+const SIGNATURE = 'Signature=df391269a32e219280627fa490a9e0c272d349b900a09af5b90e6695a433c6d9';
+
+/**
+ * Runs `setup` (source text, before the entry loads), then signs through the CommonJS entry in
+ * `dir`; returns what the child reports: the authorization (or the error), which builtins the
+ * entry asked for, and whether the JS inflater was loaded.
+ */
+function child(dir, setup = '') {
+  const code = `
+    const asked = [];
+    const get = process.getBuiltinModule;
+    if (typeof get === 'function') process.getBuiltinModule = (id) => (asked.push(id), get.call(process, id));
+    ${setup}
+    const entry = ${JSON.stringify(path.join(dir, 'index.cjs'))};
+    const out = { asked };
+    try {
+      out.authorization = require(entry).signRequest(...${JSON.stringify(VECTOR)}).authorization;
+    } catch (e) {
+      out.error = String(e && e.message);
+    }
+    out.jsInflater = Object.keys(require.cache).some((f) => f.endsWith('inflate.cjs'));
+    process.stdout.write(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }));
+}
+
+test('Node entry: the wasm is inflated by node:zlib, the JS inflater is not even loaded', () => {
+  const r = child(nodeDir);
+  assert.ok(r.authorization?.endsWith(SIGNATURE), JSON.stringify(r));
+  assert.ok(r.asked.includes('node:zlib'), `asked for ${r.asked}`);
+  assert.equal(r.jsInflater, false);
+});
+
+test('Node entry without process.getBuiltinModule (Node < 20.16, a browser bundle): the JS inflater, same wasm', () => {
+  const r = child(nodeDir, 'process.getBuiltinModule = undefined;');
+  assert.ok(r.authorization?.endsWith(SIGNATURE), JSON.stringify(r));
+  assert.equal(r.jsInflater, true);
+});
+
+test('Node entry: a corrupt embedding is named as such, through either inflater', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'oss-node-entry-'));
+  try {
+    cpSync(nodeDir, dir, { recursive: true });
+    const file = path.join(dir, 'wasm.cjs');
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf("exports.base64 = '") + 18;
+    const bad = text.slice(0, at) + text.slice(at, at + 64000).replace(/[A-Za-z0-9+/]/g, (c) => (c === 'A' ? 'B' : 'A')) + text.slice(at + 64000);
+    writeFileSync(file, bad);
+    for (const setup of ['', 'process.getBuiltinModule = undefined;']) {
+      const r = child(dir, setup);
+      assert.equal(r.authorization, undefined, setup);
+      assert.match(r.error, /the embedded wasm is corrupt/, setup || 'zlib available');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
