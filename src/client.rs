@@ -1,7 +1,8 @@
 //! build -> sign -> send -> parse, with retries, clock-skew correction and
-//! credential refresh, generic over a [`Transport`] so all of it is tested
+//! credential refresh, over a [`Transport`] trait object so all of it is tested
 //! natively against a scripted transport. The wasm facade supplies a `fetch`
-//! transport; nothing here touches JavaScript.
+//! transport; nothing here touches JavaScript. Not generic on purpose: the wasm
+//! holds one copy of this driver whatever transport it runs over.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -64,14 +65,18 @@ impl HttpResponse {
     }
 }
 
+/// A boxed future for the one thread the client runs on (no `Send`: wasm is
+/// single-threaded by design). [`Transport`] returns these so that it is
+/// object-safe and the client holds an `Rc<dyn Transport>`.
+pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
 /// The one seam between the client and the outside world.
-#[allow(async_fn_in_trait)] // single-threaded (wasm) by design: no Send bound wanted
 pub trait Transport {
     /// Sends one attempt. Failures without a response are `Network`, `Timeout`
     /// or `ResponseTooLarge` errors; an HTTP error status is a normal response.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error>;
+    fn send(&self, request: HttpRequest) -> LocalFuture<'_, Result<HttpResponse, Error>>;
     /// Waits `ms` milliseconds.
-    async fn sleep(&self, ms: u64);
+    fn sleep(&self, ms: u64) -> LocalFuture<'_, ()>;
     /// The local clock, in milliseconds since the Unix epoch.
     fn now_millis(&self) -> f64;
     /// A uniform random number in `[0, 1)` (backoff jitter, rule IDs).
@@ -79,11 +84,11 @@ pub trait Transport {
     /// Resolves after `ms` milliseconds; the client races a credential refresh
     /// against it. Dropping the future must cancel the timer (the default is
     /// [`Transport::sleep`]).
-    async fn deadline(&self, ms: u64) {
-        self.sleep(ms).await;
+    fn deadline(&self, ms: u64) -> LocalFuture<'_, ()> {
+        self.sleep(ms)
     }
     /// Fresh credentials from the caller's refresh callback; `None` when there is none.
-    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>>;
+    fn refresh_credentials(&self) -> LocalFuture<'_, Option<Result<Credentials, Error>>>;
 }
 
 /// Client settings, resolved and validated.
@@ -115,24 +120,47 @@ pub struct Response<T> {
 }
 
 /// A replication client for one bucket.
-pub struct Client<T: Transport> {
+pub struct Client {
     config: ClientConfig,
-    transport: T,
+    transport: Rc<dyn Transport>,
+    /// Whether a refresh may ask the transport's callback (not for a client
+    /// given another account's static keys, see [`Client::sibling`]).
+    use_refresh: bool,
     credentials: RefCell<Option<(Credentials, f64)>>,
     flight: RefCell<Option<Rc<Flight>>>,
     clock_offset_ms: Cell<f64>,
 }
 
-impl<T: Transport> Client<T> {
+impl Client {
     /// A client with optional static credentials (else the transport's refresh is used).
-    pub fn new(config: ClientConfig, transport: T, credentials: Option<Credentials>) -> Self {
+    pub fn new(
+        config: ClientConfig,
+        transport: Rc<dyn Transport>,
+        credentials: Option<Credentials>,
+    ) -> Self {
         let now = transport.now_millis();
         Client {
             config,
             credentials: RefCell::new(credentials.map(|c| (c, now))),
             transport,
+            use_refresh: true,
             flight: RefCell::new(None),
             clock_offset_ms: Cell::new(0.0),
+        }
+    }
+
+    /// A client for another bucket (`config`) over this client's transport, with
+    /// its own `credentials`, clock correction and refresh. With `refresh: false`
+    /// (another account's static keys) the transport's refresh callback is not used.
+    pub(crate) fn sibling(
+        &self,
+        config: ClientConfig,
+        credentials: Credentials,
+        refresh: bool,
+    ) -> Client {
+        Client {
+            use_refresh: refresh,
+            ..Client::new(config, self.transport.clone(), Some(credentials))
         }
     }
 
@@ -142,8 +170,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// The transport.
-    pub fn transport(&self) -> &T {
-        &self.transport
+    pub fn transport(&self) -> &dyn Transport {
+        &*self.transport
     }
 
     /// The correction applied to the local clock after a `RequestTimeTooSkewed`, in ms.
@@ -187,10 +215,9 @@ impl<T: Transport> Client<T> {
         // A callback whose promise never settles must not wedge the client: the
         // refresh races the client's timeout (as object_store's TokenCache and
         // smithy-rs's identity cache bound theirs).
-        let refresh = {
-            let mut call = std::pin::pin!(self.transport.refresh_credentials());
-            let mut deadline =
-                std::pin::pin!(self.transport.deadline(self.config.timeout_ms as u64));
+        let refresh = if self.use_refresh {
+            let mut call = self.transport.refresh_credentials();
+            let mut deadline = self.transport.deadline(self.config.timeout_ms as u64);
             std::future::poll_fn(|cx| {
                 if let Poll::Ready(r) = call.as_mut().poll(cx) {
                     return Poll::Ready(Some(r));
@@ -198,6 +225,8 @@ impl<T: Transport> Client<T> {
                 deadline.as_mut().poll(cx).map(|()| None)
             })
             .await
+        } else {
+            Some(None)
         };
         let answer = match refresh {
             None => Answer::TimedOut,
@@ -237,7 +266,7 @@ impl<T: Transport> Client<T> {
     }
 
     /// The driver of one call's attempts, deliberately not generic (one copy in
-    /// the wasm): it signs, sends and reports each outcome to [`Attempts`], which
+    /// the wasm, as the client itself): it signs, sends and reports each outcome to [`Attempts`], which
     /// decides what happens next. `accept` parses a 2xx answer and keeps the value.
     async fn send_with_retries(
         &self,
@@ -439,7 +468,7 @@ impl<T: Transport> Client<T> {
     }
 }
 
-impl<T: Transport> std::fmt::Debug for Client<T> {
+impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("config", &self.config)

@@ -2,122 +2,19 @@
 //! mapping) against a scripted transport: every request it sends is recorded
 //! and every answer is scripted, so each behaviour is asserted exactly.
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+mod common;
+
 use std::future::Future;
-use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse, Transport};
+use common::{Answer, NOW_MS, Scripted as Script, block_on};
+use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse};
 use oss_replication::replication::{Destination, ReplicationRule};
 use oss_replication::retry::RetryPolicy;
 use oss_replication::{
     Credentials, Endpoint, EndpointOptions, Error, ErrorKind, Region, SignatureVersion,
 };
-
-const NOW_MS: f64 = 1_713_340_800_000.0;
-
-type Answer = Result<HttpResponse, Error>;
-/// What the refresh callback yields: a token and its expiry, or a failure message.
-type RefreshPlan = Result<(String, Option<i64>), String>;
-
-#[derive(Default)]
-struct Script {
-    answers: RefCell<VecDeque<Answer>>,
-    sent: RefCell<Vec<HttpRequest>>,
-    sleeps: RefCell<Vec<u64>>,
-    clock_ms: Cell<f64>,
-    refreshes: Cell<u32>,
-    refresh_with: RefCell<Option<RefreshPlan>>,
-    /// The refresh callback's promise never settles.
-    refresh_hangs: Cell<bool>,
-    /// Deadlines the client armed (ms), and how many fired.
-    deadlines: RefCell<Vec<u64>>,
-}
-
-impl Script {
-    fn new(answers: Vec<Answer>) -> Self {
-        let s = Script {
-            answers: RefCell::new(answers.into()),
-            ..Default::default()
-        };
-        s.clock_ms.set(NOW_MS);
-        s
-    }
-}
-
-/// A future that is pending once, so concurrent callers interleave.
-struct YieldOnce(bool);
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-impl Transport for &Script {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        self.sent.borrow_mut().push(request);
-        // Answers are matched to requests in the order they are sent.
-        let answer = self
-            .answers
-            .borrow_mut()
-            .pop_front()
-            .expect("the script ran out of answers");
-        YieldOnce(false).await;
-        answer
-    }
-    async fn sleep(&self, ms: u64) {
-        self.sleeps.borrow_mut().push(ms);
-        self.clock_ms.set(self.clock_ms.get() + ms as f64);
-    }
-    fn now_millis(&self) -> f64 {
-        self.clock_ms.get()
-    }
-    /// A deadline fires after a few polls: anything that settles sooner wins.
-    async fn deadline(&self, ms: u64) {
-        self.deadlines.borrow_mut().push(ms);
-        for _ in 0..5 {
-            YieldOnce(false).await;
-        }
-    }
-    fn random(&self) -> f64 {
-        0.5
-    }
-    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
-        let plan = self.refresh_with.borrow().clone()?;
-        self.refreshes.set(self.refreshes.get() + 1);
-        if self.refresh_hangs.get() {
-            std::future::pending::<()>().await;
-        }
-        // A new secret per refresh, as STS vends: refreshed credentials differ.
-        let secret = format!("refreshed-secret-{}", self.refreshes.get());
-        YieldOnce(false).await;
-        Some(match plan {
-            Ok((token, exp)) => Ok(Credentials::new("STS.refreshed", secret, Some(token))
-                .unwrap()
-                .with_expiration(exp.map(oss_replication::SigningTime::from_epoch_secs))),
-            Err(msg) => Err(Error::new(ErrorKind::Credentials, "Callback", msg)),
-        })
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..10_000 {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("future did not complete");
-}
 
 fn ok(body: &str) -> Answer {
     Ok(HttpResponse {
@@ -166,10 +63,10 @@ fn config(version: SignatureVersion, retries: u32) -> ClientConfig {
     }
 }
 
-fn client(script: &Script) -> Client<&Script> {
+fn client(script: &Rc<Script>) -> Client {
     Client::new(
         config(SignatureVersion::V4, 3),
-        script,
+        script.clone(),
         Some(Credentials::new("AKID", "secret-value", None).unwrap()),
     )
 }
@@ -221,7 +118,7 @@ fn v1_uses_x_oss_date_and_signs_per_operation_subresources() {
     )]);
     let c = Client::new(
         config(SignatureVersion::V1, 0),
-        &s,
+        s.clone(),
         Some(Credentials::new("AKID", "secret-value", Some("tok".into())).unwrap()),
     );
     let p = block_on(c.get_bucket_replication_progress("a b")).unwrap();
@@ -319,7 +216,7 @@ fn html_and_empty_error_bodies_get_a_code_from_the_status() {
     ]);
     let c = Client::new(
         config(SignatureVersion::V4, 0),
-        &s,
+        s.clone(),
         Some(Credentials::new("AKID", "secret-value", None).unwrap()),
     );
     let e = block_on(c.get_bucket_replication()).unwrap_err();
@@ -487,9 +384,9 @@ fn invalid_rule_fails_before_any_request() {
     assert!(s.sent.borrow().is_empty());
 }
 
-fn refreshing(script: &Script, exp: Option<i64>) -> Client<&Script> {
+fn refreshing(script: &Rc<Script>, exp: Option<i64>) -> Client {
     *script.refresh_with.borrow_mut() = Some(Ok(("token-2".into(), exp)));
-    Client::new(config(SignatureVersion::V4, 3), script, None)
+    Client::new(config(SignatureVersion::V4, 3), script.clone(), None)
 }
 
 #[test]
@@ -536,7 +433,7 @@ fn refreshes_ahead_of_expiry_and_after_the_interval() {
     *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
     let mut cfg = config(SignatureVersion::V4, 0);
     cfg.refresh_interval_ms = Some(60_000.0);
-    let c = Client::new(cfg, &s, None);
+    let c = Client::new(cfg, s.clone(), None);
     block_on(c.get_bucket_replication_location()).unwrap();
     s.clock_ms.set(NOW_MS + 59_000.0);
     block_on(c.get_bucket_replication_location()).unwrap();
@@ -615,7 +512,7 @@ fn calls_failing_after_a_refresh_reuse_it_instead_of_refreshing_again() {
 fn a_failing_refresh_rejects_with_its_message_and_the_client_recovers() {
     let s = Script::new(vec![ok("<ReplicationLocation/>")]);
     *s.refresh_with.borrow_mut() = Some(Err("STS endpoint said 500".into()));
-    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let c = Client::new(config(SignatureVersion::V4, 3), s.clone(), None);
     let e = block_on(c.get_bucket_replication_location()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Credentials);
     assert_eq!(e.message(), "refreshSTSToken failed: STS endpoint said 500");
@@ -627,7 +524,7 @@ fn a_failing_refresh_rejects_with_its_message_and_the_client_recovers() {
 #[test]
 fn no_credentials_at_all_is_a_clear_error() {
     let s = Script::new(vec![]);
-    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let c = Client::new(config(SignatureVersion::V4, 3), s.clone(), None);
     let e = block_on(c.get_bucket_replication()).unwrap_err();
     assert_eq!(e.code(), "MissingCredentials");
 }
@@ -662,7 +559,7 @@ fn the_client_keeps_working_after_every_kind_of_error() {
     ]);
     let c = Client::new(
         config(SignatureVersion::V4, 0),
-        &s,
+        s.clone(),
         Some(Credentials::new("AKID", "secret-value", None).unwrap()),
     );
     let codes: Vec<String> = (0..5)
@@ -697,7 +594,7 @@ fn secrets_never_appear_in_errors() {
     )]);
     let c = Client::new(
         config(SignatureVersion::V4, 0),
-        &s,
+        s.clone(),
         Some(Credentials::new("AKID", "secret-value", Some("token-xyz".into())).unwrap()),
     );
     let e = block_on(c.get_bucket_replication()).unwrap_err();
@@ -721,7 +618,7 @@ fn sts_token_echoed_by_a_v1_signature_mismatch_is_redacted_everywhere() {
     let s = Script::new(vec![oss_error(403, "SignatureDoesNotMatch", &echo)]);
     let c = Client::new(
         config(SignatureVersion::V1, 0),
-        &s,
+        s.clone(),
         Some(Credentials::new("STS.AKID", SECRET, Some(TOKEN.into())).unwrap()),
     );
     let e = block_on(c.get_bucket_replication()).unwrap_err();
@@ -773,7 +670,7 @@ fn a_refresh_that_never_settles_fails_within_the_timeout_and_the_next_call_refre
     let s = Script::new(vec![ok("<ReplicationLocation/>")]);
     *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
     s.refresh_hangs.set(true);
-    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let c = Client::new(config(SignatureVersion::V4, 3), s.clone(), None);
     // Two calls waiting on the same stuck refresh both fail, with a clear code.
     let mut a = Box::pin(c.get_bucket_replication_location());
     let mut b = Box::pin(c.get_bucket_replication());
@@ -813,7 +710,7 @@ fn a_refresh_that_never_settles_fails_within_the_timeout_and_the_next_call_refre
 fn a_dropped_refresh_fails_its_waiters_and_does_not_wedge_later_calls() {
     let s = Script::new(vec![ok("<ReplicationLocation/>")]);
     *s.refresh_with.borrow_mut() = Some(Ok(("t".into(), None)));
-    let c = Client::new(config(SignatureVersion::V4, 3), &s, None);
+    let c = Client::new(config(SignatureVersion::V4, 3), s.clone(), None);
     let mut cx = Context::from_waker(Waker::noop());
     let mut leader = Box::pin(c.get_bucket_replication_location());
     let mut waiter = Box::pin(c.get_bucket_replication());

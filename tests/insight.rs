@@ -3,10 +3,12 @@
 //! function of what was sent (method, URL, signing region), every request is
 //! recorded, and sleeps advance an injected clock.
 
-use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
+mod common;
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use common::{Scripted, block_on};
 use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse, Transport};
 use oss_replication::insight::lag::Watch;
 use oss_replication::insight::replace::Target;
@@ -14,71 +16,16 @@ use oss_replication::insight::{DestinationAccess, DiffOptions, WaitOptions};
 use oss_replication::replication::{Destination, ReplicationRule};
 use oss_replication::retry::RetryPolicy;
 use oss_replication::{
-    Credentials, Endpoint, EndpointOptions, Error, ErrorKind, Region, SignatureVersion,
+    Credentials, Endpoint, EndpointOptions, ErrorKind, Region, SignatureVersion,
 };
 
 const NOW_MS: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
 
-type Route = Box<dyn Fn(&HttpRequest, &Routed) -> HttpResponse>;
+/// The routed transport: answers are a function of what was sent.
+type Routed = Rc<Scripted>;
 
-struct Routed {
-    route: Route,
-    sent: RefCell<Vec<HttpRequest>>,
-    sleeps: RefCell<Vec<u64>>,
-    clock_ms: Cell<f64>,
-}
-
-impl Routed {
-    fn new(route: impl Fn(&HttpRequest, &Routed) -> HttpResponse + 'static) -> Self {
-        Routed {
-            route: Box::new(route),
-            sent: RefCell::default(),
-            sleeps: RefCell::default(),
-            clock_ms: Cell::new(NOW_MS),
-        }
-    }
-    fn urls(&self) -> Vec<String> {
-        self.sent
-            .borrow()
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.url))
-            .collect()
-    }
-    fn count(&self, needle: &str) -> usize {
-        self.urls().iter().filter(|u| u.contains(needle)).count()
-    }
-}
-
-impl Transport for &Routed {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        let answer = (self.route)(&request, self);
-        self.sent.borrow_mut().push(request);
-        Ok(answer)
-    }
-    async fn sleep(&self, ms: u64) {
-        self.sleeps.borrow_mut().push(ms);
-        self.clock_ms.set(self.clock_ms.get() + ms as f64);
-    }
-    fn now_millis(&self) -> f64 {
-        self.clock_ms.get()
-    }
-    fn random(&self) -> f64 {
-        0.5
-    }
-    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
-        None
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..100_000 {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-    panic!("future did not complete");
+fn routed(route: impl Fn(&HttpRequest, &Scripted) -> HttpResponse + 'static) -> Routed {
+    Scripted::routed(NOW_MS, route)
 }
 
 fn xml(body: impl Into<String>) -> HttpResponse {
@@ -108,7 +55,7 @@ fn signing_region(r: &HttpRequest) -> String {
     auth.split('/').nth(2).unwrap().to_owned()
 }
 
-fn client(t: &Routed) -> Client<&Routed> {
+fn client(t: &Routed) -> Client {
     let region = Region::new("cn-hangzhou").unwrap();
     Client::new(
         ClientConfig {
@@ -130,7 +77,7 @@ fn client(t: &Routed) -> Client<&Routed> {
             refresh_interval_ms: None,
             timeout_ms: 1000.0,
         },
-        t,
+        t.clone(),
         Some(Credentials::new("AKID", "secret-value", None).unwrap()),
     )
 }
@@ -153,7 +100,7 @@ const LOCATIONS: &str = "<ReplicationLocation><Location>oss-cn-beijing</Location
 /// versioning `dst_v`. A request for `dst` signed for another region gets the
 /// error OSS (and the emulator) give, naming the bucket's region.
 fn buckets(src_v: &'static str, dst_v: &'static str) -> Routed {
-    Routed::new(move |r, _| {
+    routed(move |r, _| {
         let q = r.url.split('?').nth(1).unwrap_or("");
         let on_dst = r.url.contains("/dst/");
         if on_dst && signing_region(r) != "cn-beijing" {
@@ -227,7 +174,7 @@ fn check_rule_finds_the_real_region_of_a_destination_named_in_the_wrong_one() {
 
 #[test]
 fn check_rule_reports_a_missing_destination_and_other_credentials_are_used() {
-    let t = Routed::new(|r, _| {
+    let t = routed(|r, _| {
         if r.url.contains("/dst/") {
             let auth = &r
                 .headers
@@ -253,6 +200,39 @@ fn check_rule_reports_a_missing_destination_and_other_credentials_are_used() {
     assert_eq!(report.destination_exists, Some(false));
 }
 
+#[test]
+fn a_destination_with_its_own_keys_never_gets_the_sources_refreshed_keys() {
+    // The destination client shares the source's transport, not its refresh
+    // callback: refused destination keys are reported, never swapped for the
+    // source account's (which would send them to another account's bucket).
+    let t = routed(|r, _| {
+        if r.url.contains("/dst/") {
+            return error(403, "InvalidAccessKeyId", "destination key refused");
+        }
+        match r.url.split('?').nth(1).unwrap() {
+            "versioning" => xml("<VersioningConfiguration/>"),
+            "replicationLocation" => xml(LOCATIONS),
+            _ => error(404, "NoSuchReplicationConfiguration", "none"),
+        }
+    });
+    *t.refresh_with.borrow_mut() = Some(Ok(("source-token".into(), None)));
+    let access = DestinationAccess {
+        endpoint: None,
+        credentials: Some(Credentials::new("DESTKEY", "dest-secret", None).unwrap()),
+    };
+    let report = block_on(client(&t).check_rule(&rule("oss-cn-beijing"), &access)).unwrap();
+    assert_eq!(report.destination_exists, None);
+    assert_eq!(t.refreshes.get(), 0, "the source's callback was called");
+    let sent = t.sent.borrow();
+    let dst: Vec<_> = sent.iter().filter(|r| r.url.contains("/dst/")).collect();
+    assert_eq!(dst.len(), 1, "{:?}", t.urls());
+    assert!(dst.iter().all(|r| {
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v.contains("Credential=DESTKEY/"))
+    }));
+}
+
 fn progress_xml(status: &str, fraction: Option<f64>, new_object: &str) -> String {
     let f = fraction
         .map(|f| format!("<HistoricalObject>{f}</HistoricalObject>"))
@@ -265,7 +245,7 @@ fn progress_xml(status: &str, fraction: Option<f64>, new_object: &str) -> String
 #[test]
 fn lag_is_the_answers_date_minus_new_object_and_watch_derives_rate_and_eta() {
     let polls = Cell::new(0u32);
-    let t = Routed::new(move |_, t| {
+    let t = routed(move |_, t| {
         let n = polls.get();
         polls.set(n + 1);
         let mut resp = xml(progress_xml(
@@ -284,7 +264,7 @@ fn lag_is_the_answers_date_minus_new_object_and_watch_derives_rate_and_eta() {
     let mut watch = Watch::new();
     let first = block_on(c.watch_poll("r1", &mut watch)).unwrap();
     assert_eq!((first.historical_rate, first.eta_seconds), (None, None));
-    block_on((&t).sleep(watch.next_delay_ms(10_000)));
+    block_on(t.sleep(watch.next_delay_ms(10_000)));
     let second = block_on(c.watch_poll("r1", &mut watch)).unwrap();
     // 0.3 -> 0.5 in 10 s: 0.02/s, 25 s to go; lag grew with the server clock.
     assert!((second.historical_rate.unwrap() - 0.02).abs() < 1e-9);
@@ -311,7 +291,7 @@ const NEW: &str = "2026-01-01T00:00:00.000Z";
 
 #[test]
 fn diff_lists_both_buckets_page_by_page_and_classifies() {
-    let t = Routed::new(|r, _| {
+    let t = routed(|r, _| {
         let q = r.url.split('?').nth(1).unwrap();
         if q.starts_with("replicationProgress") {
             return xml(
@@ -378,7 +358,7 @@ fn diff_lists_both_buckets_page_by_page_and_classifies() {
 
 #[test]
 fn diff_of_a_tag_filtered_rule_reads_candidate_tags_and_max_listed_truncates() {
-    let t = Routed::new(|r, _| {
+    let t = routed(|r, _| {
         let q = r.url.split('?').nth(1).unwrap();
         if q.starts_with("replicationProgress") {
             return xml(progress_xml("doing", None, "2025-12-31T00:00:00.000Z").replace("<Status>", "<UserTaggings><FilterType>AND</FilterType><UserTagging><Key>team</Key><Value>a</Value></UserTagging></UserTaggings><Status>"));
@@ -435,7 +415,7 @@ fn rules_bucket(closing_reads: u32, put: Option<(&'static str, u32)>) -> Routed 
     let deleted = Cell::new(false);
     let reads_after = Cell::new(0u32);
     let puts = Cell::new(0u32);
-    Routed::new(move |r, _| {
+    routed(move |r, _| {
         let q = r.url.split('?').nth(1).unwrap();
         let rule = |status: &str| {
             xml(format!(
@@ -564,7 +544,7 @@ fn replace_validates_before_deleting_and_a_wait_times_out_on_the_injected_clock(
 #[test]
 fn waits_for_doing_and_stop_when_cancelled() {
     let reads = Cell::new(0);
-    let t = Routed::new(move |_, _| {
+    let t = routed(move |_, _| {
         reads.set(reads.get() + 1);
         let status = if reads.get() < 3 { "starting" } else { "doing" };
         xml(format!(

@@ -3,7 +3,7 @@
 //! pure modules beside this one. Requests to the destination bucket go through a
 //! second client signed for the destination's own region.
 
-use crate::client::{Client, ClientConfig, HttpRequest, HttpResponse, Response, Transport};
+use crate::client::{Client, ClientConfig, HttpResponse, Response};
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, EndpointOptions, Region};
 use crate::error::Error;
@@ -69,39 +69,6 @@ impl Default for WaitOptions {
     }
 }
 
-/// The caller's transport, borrowed by the destination client. With
-/// `refresh: false` (explicit destination credentials) the source's refresh
-/// callback is not used.
-struct Borrowed<'a, T> {
-    inner: &'a T,
-    refresh: bool,
-}
-
-impl<T: Transport> Transport for Borrowed<'_, T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        self.inner.send(request).await
-    }
-    async fn sleep(&self, ms: u64) {
-        self.inner.sleep(ms).await
-    }
-    fn now_millis(&self) -> f64 {
-        self.inner.now_millis()
-    }
-    fn random(&self) -> f64 {
-        self.inner.random()
-    }
-    async fn deadline(&self, ms: u64) {
-        self.inner.deadline(ms).await
-    }
-    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
-        if self.refresh {
-            self.inner.refresh_credentials().await
-        } else {
-            None
-        }
-    }
-}
-
 /// The server's time from an answer's `Date` header.
 fn date_secs(resp: &HttpResponse) -> Option<i64> {
     resp.header("date")
@@ -148,7 +115,7 @@ fn destination_endpoint(
     Ok(config.endpoint.clone())
 }
 
-impl<T: Transport> Client<T> {
+impl Client {
     async fn read<R>(
         &self,
         req: Result<OssRequest, Error>,
@@ -163,7 +130,7 @@ impl<T: Transport> Client<T> {
         bucket: &str,
         location: &str,
         access: &DestinationAccess,
-    ) -> Result<Client<Borrowed<'_, T>>, Error> {
+    ) -> Result<Client, Error> {
         let region = Region::new(location).map_err(|e| e.context("rule.destination.location"))?;
         let mut config = self.config().clone();
         config.endpoint = destination_endpoint(&config, &region, access.endpoint.as_deref())?;
@@ -173,11 +140,7 @@ impl<T: Transport> Client<T> {
             Some(c) => (c.clone(), false),
             None => (self.credentials(false).await?, true),
         };
-        let transport = Borrowed {
-            inner: self.transport(),
-            refresh,
-        };
-        Ok(Client::new(config, transport, Some(credentials)))
+        Ok(self.sibling(config, credentials, refresh))
     }
 
     /// GetBucketReplicationProgress plus the lag: the answer's `Date` (else the
@@ -318,8 +281,8 @@ impl<T: Transport> Client<T> {
     }
 
     /// Lists one page of `bucket` through `client`.
-    async fn list_page<U: Transport>(
-        client: &Client<U>,
+    async fn list_page(
+        client: &Client,
         prefix: &str,
         token: Option<&str>,
         page_size: u32,

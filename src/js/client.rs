@@ -35,7 +35,7 @@ const OPTIONS: &[&str] = &[
 /// Manages the replication rules of one bucket.
 #[wasm_bindgen]
 pub struct ReplicationClient {
-    pub(super) inner: Rc<Client<FetchTransport>>,
+    pub(super) inner: Rc<Client>,
 }
 
 impl std::fmt::Debug for ReplicationClient {
@@ -54,7 +54,7 @@ fn function(r: &Reader<'_>, key: &str) -> Result<Option<Function>, Error> {
         .map_err(|_| Error::invalid(format!("{}.{key} must be a function", r.path())))
 }
 
-fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
+fn build(options: &JsValue) -> Result<Client, Error> {
     let o = Reader::new(options, "options", OPTIONS)?;
     let given = ClientOptions {
         bucket: o.string("bucket")?,
@@ -89,7 +89,7 @@ fn build(options: &JsValue) -> Result<Client<FetchTransport>, Error> {
     };
     Ok(Client::new(
         resolved.config,
-        transport,
+        Rc::new(transport),
         resolved.credentials,
     ))
 }
@@ -102,16 +102,18 @@ fn with_request_id(request_id: Option<String>, extra: impl FnOnce(&mut JsonObjec
     w.into_js()
 }
 
-type Call = std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, Error>>>>;
+/// A method's work, boxed: see [`promise`].
+pub(super) type Call = crate::client::LocalFuture<'static, Result<JsValue, Error>>;
 
-/// The one place a call becomes a Promise: boxing keeps a single copy of
-/// `future_to_promise`'s machinery in the wasm instead of one per method.
-fn promise(call: Call) -> Promise {
+/// The one place a call becomes a Promise (here and in `super::insight`):
+/// boxing keeps a single copy of `future_to_promise`'s machinery in the wasm
+/// instead of one per method.
+pub(super) fn promise(call: Call) -> Promise {
     future_to_promise(async move { call.await.map_err(|e| to_js(&e)) })
 }
 
 impl ReplicationClient {
-    fn spawn<F>(&self, f: impl FnOnce(Rc<Client<FetchTransport>>) -> F) -> Promise
+    fn spawn<F>(&self, f: impl FnOnce(Rc<Client>) -> F) -> Promise
     where
         F: std::future::Future<Output = Result<JsValue, Error>> + 'static,
     {

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::error::js_message;
 use crate::answer::{BodyLimit, BodyPlan, headers_to_read};
-use crate::client::{HttpRequest, HttpResponse, Transport};
+use crate::client::{HttpRequest, HttpResponse, LocalFuture, Transport};
 use crate::credentials::{AnswerValue, Credentials};
 use crate::error::{Error, ErrorKind};
 
@@ -297,8 +297,8 @@ impl Drop for InFlight {
     }
 }
 
-impl Transport for FetchTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+impl FetchTransport {
+    async fn send_one(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let controller = AbortController::new();
         let signal = controller.signal();
         // A bound `abort`, not a Rust closure: nothing to free when the timer is cleared.
@@ -318,19 +318,7 @@ impl Transport for FetchTransport {
         result
     }
 
-    async fn sleep(&self, ms: u64) {
-        Timer::new(ms as f64).await;
-    }
-
-    fn now_millis(&self) -> f64 {
-        js_sys::Date::now()
-    }
-
-    fn random(&self) -> f64 {
-        js_sys::Math::random()
-    }
-
-    async fn refresh_credentials(&self) -> Option<Result<Credentials, Error>> {
+    async fn refresh(&self) -> Option<Result<Credentials, Error>> {
         let refresh = self.refresh.as_ref()?;
         let result = match refresh.call0(&JsValue::UNDEFINED) {
             Ok(v) => await_value(v).await,
@@ -344,6 +332,28 @@ impl Transport for FetchTransport {
                 js_message(&e),
             )),
         })
+    }
+}
+
+impl Transport for FetchTransport {
+    fn send(&self, request: HttpRequest) -> LocalFuture<'_, Result<HttpResponse, Error>> {
+        Box::pin(self.send_one(request))
+    }
+
+    fn sleep(&self, ms: u64) -> LocalFuture<'_, ()> {
+        Box::pin(async move { Timer::new(ms as f64).await })
+    }
+
+    fn now_millis(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn refresh_credentials(&self) -> LocalFuture<'_, Option<Result<Credentials, Error>>> {
+        Box::pin(self.refresh())
     }
 }
 

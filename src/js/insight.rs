@@ -10,13 +10,12 @@ use std::task::Poll;
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
-use super::client::ReplicationClient;
+use super::client::{ReplicationClient, promise};
 use super::convert::{IntoJs, JsonObject, Reader, rule_from_js, write_rule};
 use super::error::to_js;
-use super::fetch::FetchTransport;
-use crate::client::{Client, Transport};
+use crate::client::Client;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::insight::check::CheckReport;
@@ -25,7 +24,7 @@ use crate::insight::replace::{Target, aborted};
 use crate::insight::{DestinationAccess, DiffOptions, DiffResult, WaitOptions};
 use crate::objects::ObjectSummary;
 
-type Shared = Rc<Client<FetchTransport>>;
+type Shared = Rc<Client>;
 
 fn set(obj: &JsValue, key: &str, value: JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
@@ -126,10 +125,6 @@ async fn race<T>(
         work.as_mut().poll(cx)
     })
     .await
-}
-
-fn promise(f: impl Future<Output = Result<JsValue, Error>> + 'static) -> Promise {
-    future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
 }
 
 const ACCESS: &[&str] = &["destinationEndpoint", "destinationCredentials"];
@@ -306,7 +301,7 @@ impl ReplicationWatch {
             self.finished.clone(),
         );
         let interval = self.interval_ms;
-        promise(async move {
+        promise(Box::pin(async move {
             if finished.get() {
                 return Ok(iter_result(JsValue::UNDEFINED, true));
             }
@@ -331,7 +326,7 @@ impl ReplicationWatch {
                     Err(e)
                 }
             }
-        })
+        }))
     }
 
     /// Ends the watch (`break` in a `for await` calls this).
@@ -378,10 +373,10 @@ impl ReplicationClient {
             }
             Ok((rule, access))
         });
-        promise(async move {
+        promise(Box::pin(async move {
             let (rule, access) = args?;
             Ok(check_js(&client.check_rule(&rule, &access).await?))
-        })
+        }))
     }
 
     /// An async iterable of `{ rule, progress, lagSeconds, historicalRate, etaSeconds }`,
@@ -466,7 +461,7 @@ impl ReplicationClient {
             }
             Ok((id, opts, signal, on_progress))
         })();
-        promise(async move {
+        promise(Box::pin(async move {
             let (id, opts, signal, on_progress) = args?;
             let cancel_signal = signal.clone();
             let cancelled = move || is_aborted(&cancel_signal);
@@ -477,7 +472,7 @@ impl ReplicationClient {
             };
             let work = client.diff_replication(&id, &opts, &mut on_page, &cancelled);
             Ok(diff_js(&race(work, signal, "diffReplication").await?))
-        })
+        }))
     }
 
     /// Replaces rule `ruleId` by `newRule` (delete, wait until gone, put; a failed
@@ -492,7 +487,7 @@ impl ReplicationClient {
             let (wait, signal) = wait_and_signal(&options_)?;
             Ok((id, rule, wait, signal))
         })();
-        promise(async move {
+        promise(Box::pin(async move {
             let (id, rule, wait, signal) = args?;
             // Not raced: the sequence sees the abort between steps and can put back.
             let cancelled = move || is_aborted(&signal);
@@ -501,7 +496,7 @@ impl ReplicationClient {
             w.str("ruleId", &r.value)
                 .opt_str("requestId", r.request_id.as_deref());
             Ok(w.into_js())
-        })
+        }))
     }
 
     /// Waits until rule `ruleId` is `'doing'` or `'gone'`; resolves to `{ rule }`
@@ -515,7 +510,7 @@ impl ReplicationClient {
             let (wait, signal) = wait_and_signal(&options_)?;
             Ok((id, target, wait, signal))
         })();
-        promise(async move {
+        promise(Box::pin(async move {
             let (id, target, wait, signal) = args?;
             let cancel_signal = signal.clone();
             let cancelled = move || is_aborted(&cancel_signal);
@@ -526,7 +521,7 @@ impl ReplicationClient {
                 w.object("rule", |o| write_rule(o, rule));
             }
             Ok(w.into_js())
-        })
+        }))
     }
 }
 
