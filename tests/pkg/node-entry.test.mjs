@@ -6,6 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,4 +73,13 @@ test('Node entry: a corrupt embedding is named as such, through either inflater'
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('Node ESM entry re-exports every name of the CommonJS entry, the same objects (default is init)', async () => {
+  const esm = await import('../../pkg/node/index.mjs');
+  const cjs = createRequire(import.meta.url)('../../pkg/node/index.cjs');
+  const expected = Object.keys(cjs).filter((k) => k !== '__esModule' && k !== 'init').sort();
+  assert.deepEqual(Object.keys(esm).sort(), expected);
+  for (const k of expected) assert.equal(esm[k], cjs[k], k);
+  assert.equal(esm.default, cjs.init);
 });
