@@ -70,31 +70,36 @@ impl SigningTime {
     /// RFC 1123 form, as in `Date` and V1's `x-oss-date`: `Wed, 17 Apr 2024 08:00:00 GMT`.
     pub fn to_rfc1123(self) -> String {
         let p = self.parts();
-        format!(
-            "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-            DAY_NAMES[p.weekday],
-            p.day,
-            MONTH_NAMES[(p.month - 1) as usize],
-            p.year,
-            p.hour,
-            p.minute,
-            p.second
-        )
+        let mut out = String::with_capacity(29);
+        out.push_str(DAY_NAMES[p.weekday]);
+        out.push_str(", ");
+        push_digits(&mut out, p.day, 2);
+        out.push(' ');
+        out.push_str(MONTH_NAMES[(p.month - 1) as usize]);
+        out.push(' ');
+        push_digits(&mut out, p.year as u32, 4);
+        out.push(' ');
+        push_hms(&mut out, &p, ":");
+        out.push_str(" GMT");
+        out
     }
 
     /// ISO 8601 basic form, as in V4's `x-oss-date`: `20240417T080000Z`.
     pub fn to_iso8601_basic(self) -> String {
         let p = self.parts();
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            p.year, p.month, p.day, p.hour, p.minute, p.second
-        )
+        let mut out = String::with_capacity(16);
+        push_date(&mut out, &p);
+        out.push('T');
+        push_hms(&mut out, &p, "");
+        out.push('Z');
+        out
     }
 
     /// The date alone, as in a V4 scope: `20240417`.
     pub fn to_date_stamp(self) -> String {
-        let p = self.parts();
-        format!("{:04}{:02}{:02}", p.year, p.month, p.day)
+        let mut out = String::with_capacity(8);
+        push_date(&mut out, &self.parts());
+        out
     }
 
     /// ISO 8601 extended form with milliseconds, as OSS writes times in XML:
@@ -181,6 +186,32 @@ impl fmt::Debug for SigningTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SigningTime({})", self.to_iso8601_basic())
     }
+}
+
+/// `n` in decimal, zero-padded to `width` digits (the text forms are built
+/// without `format!`: they run on every signature).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+        div /= 10;
+    }
+}
+
+/// `YYYYMMDD` (years are clamped to 0000..=9999).
+fn push_date(out: &mut String, p: &Parts) {
+    push_digits(out, p.year as u32, 4);
+    push_digits(out, p.month, 2);
+    push_digits(out, p.day, 2);
+}
+
+/// `HH<sep>MM<sep>SS`.
+fn push_hms(out: &mut String, p: &Parts, sep: &str) {
+    push_digits(out, p.hour, 2);
+    out.push_str(sep);
+    push_digits(out, p.minute, 2);
+    out.push_str(sep);
+    push_digits(out, p.second, 2);
 }
 
 struct Parts {

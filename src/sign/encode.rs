@@ -10,20 +10,26 @@ pub fn uri_encode(input: &str, keep_slash: bool) -> String {
 }
 
 /// [`uri_encode`] appending to `out` (the signing hot path builds one string).
+/// Runs of unreserved bytes are copied at once.
 pub fn uri_encode_into(out: &mut String, input: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in input.as_bytes() {
+    let mut start = 0;
+    for (i, &b) in input.as_bytes().iter().enumerate() {
         if b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~')
             || (keep_slash && b == b'/')
         {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
+            continue;
         }
+        // `start..i`, when not empty, is unreserved ASCII: both ends are char boundaries.
+        if start < i {
+            out.push_str(&input[start..i]);
+        }
+        let escaped = [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]];
+        out.push_str(std::str::from_utf8(&escaped).unwrap_or_default());
+        start = i + 1;
     }
+    out.push_str(input.get(start..).unwrap_or_default());
 }
 
 /// Decodes `%XX` escapes (and, when `plus_is_space`, `+` as a space, as in
@@ -31,6 +37,13 @@ pub fn uri_encode_into(out: &mut String, input: &str, keep_slash: bool) {
 /// invalid UTF-8 is replaced, since a query we cannot decode cannot be signed as sent.
 pub fn percent_decode(input: &str, plus_is_space: bool) -> String {
     let bytes = input.as_bytes();
+    // Most URL parts have nothing to decode: one copy, no byte-by-byte rebuild.
+    if !bytes
+        .iter()
+        .any(|&b| b == b'%' || (plus_is_space && b == b'+'))
+    {
+        return input.to_owned();
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -64,12 +77,17 @@ pub fn hex(bytes: &[u8]) -> String {
     out
 }
 
-/// [`hex`] appending to `out`.
+/// [`hex`] appending to `out`: the digits of a digest (at most 64 bytes) are
+/// written into a buffer and appended at once, not pushed char by char.
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
+    for chunk in bytes.chunks(64) {
+        let mut buf = [0u8; 128];
+        for (i, &b) in chunk.iter().enumerate() {
+            buf[2 * i] = HEX[usize::from(b >> 4)];
+            buf[2 * i + 1] = HEX[usize::from(b & 15)];
+        }
+        out.push_str(std::str::from_utf8(&buf[..2 * chunk.len()]).unwrap_or_default());
     }
 }
 
@@ -85,6 +103,17 @@ mod tests {
             "/bucket/1234%2B-/123/1.txt"
         );
         assert_eq!(uri_encode("", false), "");
+        assert_eq!(uri_encode("ab€c d", false), "ab%E2%82%ACc%20d");
+        assert_eq!(uri_encode("€", true), "%E2%82%AC");
+    }
+
+    #[test]
+    fn hex_digits() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        let long: Vec<u8> = (0..=255).collect();
+        let expected: String = long.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex(&long), expected);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn split_url(url: &str) -> Result<SplitUrl, Error> {
         return Err(bad());
     }
     let rest = rest.split('#').next().unwrap_or_default();
-    let (authority, path_query) = match rest.find(['/', '?']) {
+    let (authority, path_query) = match rest.bytes().position(|b| b == b'/' || b == b'?') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };

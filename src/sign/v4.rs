@@ -1,5 +1,7 @@
 //! Signature V4: `OSS4-HMAC-SHA256` over a canonical request.
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
@@ -96,10 +98,15 @@ fn write_canonical_request(
     out.push('\n');
     out.push_str(&canonical_query(req.query));
     out.push('\n');
-    let mut picked: Vec<(String, &str)> = Vec::with_capacity(req.headers.len() + added.len());
+    let mut picked: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(req.headers.len() + added.len());
     for (k, v) in req.headers.iter().chain(added) {
-        let k = k.to_ascii_lowercase();
-        if is_default_signed(&k) || extra.contains(&k) {
+        // Names signing adds are lowercase already: no copy for them.
+        let k = if k.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(k.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(k.as_str())
+        };
+        if is_default_signed(&k) || extra.iter().any(|e| *e == *k) {
             picked.push((k, v.trim()));
         }
     }
