@@ -249,20 +249,18 @@ impl Client {
         result
     }
 
-    /// Sends `req` with retries and parses a 2xx answer with `parse`.
-    pub(crate) async fn execute<R>(
+    /// One operation's request, sent with retries: `accept` parses a 2xx answer
+    /// into the operation's own variable (or refuses it as unusable) and the
+    /// answer's request ID comes back. Not generic, as the driver: each
+    /// operation's typed part stays in its closure (see [`answered`]).
+    pub(crate) async fn call(
         &self,
-        req: &OssRequest,
-        parse: impl Fn(&HttpResponse) -> Result<R, Error>,
-    ) -> Result<Response<R>, (Error, u32)> {
-        let mut value = None;
-        let request_id = self
-            .send_with_retries(req, &mut |resp| parse(resp).map(|v| value = Some(v)))
-            .await?;
-        match value {
-            Some(value) => Ok(Response { value, request_id }),
-            None => Err((Error::parse("no answer was parsed"), 0)),
-        }
+        req: Result<OssRequest, Error>,
+        accept: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+    ) -> Result<Option<String>, Error> {
+        self.send_with_retries(&req?, accept)
+            .await
+            .map_err(|(e, _)| e)
     }
 
     /// The driver of one call's attempts, deliberately not generic (one copy in
@@ -338,14 +336,6 @@ impl Client {
         }
     }
 
-    async fn run<R>(
-        &self,
-        req: Result<OssRequest, Error>,
-        parse: impl Fn(&HttpResponse) -> Result<R, Error>,
-    ) -> Result<Response<R>, Error> {
-        self.execute(&req?, parse).await.map_err(|(e, _)| e)
-    }
-
     /// A new rule ID in UUID form, for Puts without one (see [`Client::put_bucket_replication`]).
     fn new_rule_id(&self) -> String {
         let hex: String = (0..4)
@@ -374,15 +364,19 @@ impl Client {
         let mut rule = rule.clone();
         let id = rule.id.get_or_insert_with(|| self.new_rule_id()).clone();
         let req = replication::put_bucket_replication(&self.config.bucket, &rule)?;
-        let parse = |resp: &HttpResponse| {
-            Ok(resp
+        let mut server_id = None;
+        let mut accept = |resp: &HttpResponse| {
+            server_id = resp
                 .header("x-oss-replication-rule-id")
                 .filter(|h| !h.is_empty())
-                .unwrap_or(&id)
-                .to_owned())
+                .map(str::to_owned);
+            Ok(())
         };
-        match self.execute(&req, parse).await {
-            Ok(r) => Ok(r),
+        match self.send_with_retries(&req, &mut accept).await {
+            Ok(request_id) => Ok(Response {
+                value: server_id.unwrap_or(id),
+                request_id,
+            }),
             Err((e, retries)) if put_may_have_landed(&e, retries) => {
                 let rules = self.get_bucket_replication().await?;
                 // Ours only if it has our ID and goes where ours goes: a same-ID rule
@@ -407,18 +401,21 @@ impl Client {
 
     /// GetBucketReplication: every rule of the bucket. No configuration is an empty list.
     pub async fn get_bucket_replication(&self) -> Result<Response<Vec<ReplicationRule>>, Error> {
-        let r = self
-            .run(
+        let mut rules = None;
+        let sent = self
+            .call(
                 replication::get_bucket_replication(&self.config.bucket),
-                |resp| replication::parse_get_bucket_replication(&resp.body),
+                &mut |resp| {
+                    replication::parse_get_bucket_replication(&resp.body).map(|v| rules = Some(v))
+                },
             )
             .await;
-        match r {
+        match sent {
             Err(e) if e.code() == "NoSuchReplicationConfiguration" => Ok(Response {
                 value: Vec::new(),
                 request_id: e.request_id().map(str::to_owned),
             }),
-            r => r,
+            sent => answered(rules, sent?),
         }
     }
 
@@ -426,11 +423,17 @@ impl Client {
     pub async fn get_bucket_replication_location(
         &self,
     ) -> Result<Response<ReplicationLocation>, Error> {
-        self.run(
-            replication::get_bucket_replication_location(&self.config.bucket),
-            |resp| replication::parse_get_bucket_replication_location(&resp.body),
-        )
-        .await
+        let mut location = None;
+        let request_id = self
+            .call(
+                replication::get_bucket_replication_location(&self.config.bucket),
+                &mut |resp| {
+                    replication::parse_get_bucket_replication_location(&resp.body)
+                        .map(|v| location = Some(v))
+                },
+            )
+            .await?;
+        answered(location, request_id)
     }
 
     /// GetBucketReplicationProgress for `rule_id`.
@@ -438,20 +441,27 @@ impl Client {
         &self,
         rule_id: &str,
     ) -> Result<Response<ReplicationProgress>, Error> {
-        self.run(
-            replication::get_bucket_replication_progress(&self.config.bucket, rule_id),
-            |resp| replication::parse_get_bucket_replication_progress(&resp.body),
-        )
-        .await
+        let mut progress = None;
+        let request_id = self
+            .call(
+                replication::get_bucket_replication_progress(&self.config.bucket, rule_id),
+                &mut |resp| {
+                    replication::parse_get_bucket_replication_progress(&resp.body)
+                        .map(|v| progress = Some(v))
+                },
+            )
+            .await?;
+        answered(progress, request_id)
     }
 
     /// DeleteBucketReplication for `rule_id` (asynchronous on the OSS side: the rule reads back as `closing`).
     pub async fn delete_bucket_replication(&self, rule_id: &str) -> Result<Response<()>, Error> {
-        self.run(
-            replication::delete_bucket_replication(&self.config.bucket, rule_id),
-            |_| Ok(()),
-        )
-        .await
+        let req = replication::delete_bucket_replication(&self.config.bucket, rule_id);
+        let request_id = self.call(req, &mut |_| Ok(())).await?;
+        Ok(Response {
+            value: (),
+            request_id,
+        })
     }
 
     /// PutBucketRTC: turn replication time control on or off for `rule_id`.
@@ -460,11 +470,12 @@ impl Client {
         rule_id: &str,
         enabled: bool,
     ) -> Result<Response<()>, Error> {
-        self.run(
-            replication::put_bucket_rtc(&self.config.bucket, rule_id, enabled),
-            |_| Ok(()),
-        )
-        .await
+        let req = replication::put_bucket_rtc(&self.config.bucket, rule_id, enabled);
+        let request_id = self.call(req, &mut |_| Ok(())).await?;
+        Ok(Response {
+            value: (),
+            request_id,
+        })
     }
 }
 
@@ -478,6 +489,18 @@ impl std::fmt::Debug for Client {
             )
             .field("clock_offset_ms", &self.clock_offset_ms.get())
             .finish_non_exhaustive()
+    }
+}
+
+/// The value an operation's `accept` kept from the answer [`Client::call`]
+/// accepted, with that answer's request ID.
+pub(crate) fn answered<R>(
+    value: Option<R>,
+    request_id: Option<String>,
+) -> Result<Response<R>, Error> {
+    match value {
+        Some(value) => Ok(Response { value, request_id }),
+        None => Err(Error::parse("no answer was parsed")),
     }
 }
 

@@ -1,14 +1,14 @@
 //! The operator calls on [`Client`]: each reads through the client's one request
-//! path (`execute`: signing, retries, refresh) and leaves every decision to the
+//! path (`call`: signing, retries, refresh) and leaves every decision to the
 //! pure modules beside this one. Requests to the destination bucket go through a
 //! second client signed for the destination's own region.
 
-use crate::client::{Client, ClientConfig, HttpResponse, Response};
+use crate::client::{Client, ClientConfig, HttpResponse, Response, answered};
 use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, EndpointOptions, Region};
 use crate::error::Error;
 use crate::objects::{self, ObjectSummary};
-use crate::replication::{self, OssRequest, ReplicationProgress, ReplicationRule};
+use crate::replication::{self, ReplicationProgress, ReplicationRule};
 use crate::time::SigningTime;
 
 use super::check::{self, CheckInput, CheckReport, DestinationFacts, TAG_FILTER_UNSUPPORTED};
@@ -116,12 +116,18 @@ fn destination_endpoint(
 }
 
 impl Client {
-    async fn read<R>(
-        &self,
-        req: Result<OssRequest, Error>,
-        parse: impl Fn(&HttpResponse) -> Result<R, Error>,
-    ) -> Result<Response<R>, Error> {
-        self.execute(&req?, parse).await.map_err(|(e, _)| e)
+    /// GetBucketVersioning of this client's bucket.
+    async fn versioning(&self) -> Result<objects::Versioning, Error> {
+        let mut versioning = None;
+        let request_id = self
+            .call(
+                objects::get_bucket_versioning(&self.config().bucket),
+                &mut |r| {
+                    objects::parse_get_bucket_versioning(&r.body).map(|v| versioning = Some(v))
+                },
+            )
+            .await?;
+        Ok(answered(versioning, request_id)?.value)
     }
 
     /// A client for `bucket` in `location` (`oss-cn-beijing`), see [`DestinationAccess`].
@@ -154,16 +160,20 @@ impl Client {
             let ms = self.transport().now_millis() + self.clock_offset_ms();
             SigningTime::from_epoch_millis(ms).epoch_secs()
         };
-        self.read(
-            replication::get_bucket_replication_progress(&self.config().bucket, rule_id),
-            |resp| {
-                let p = replication::parse_get_bucket_replication_progress(&resp.body)?;
-                let server = date_secs(resp).unwrap_or_else(local);
-                let lag = lag_seconds(Some(server), p.new_object_epoch_secs);
-                Ok((p, lag))
-            },
-        )
-        .await
+        let mut value = None;
+        let request_id = self
+            .call(
+                replication::get_bucket_replication_progress(&self.config().bucket, rule_id),
+                &mut |resp| {
+                    let p = replication::parse_get_bucket_replication_progress(&resp.body)?;
+                    let server = date_secs(resp).unwrap_or_else(local);
+                    let lag = lag_seconds(Some(server), p.new_object_epoch_secs);
+                    value = Some((p, lag));
+                    Ok(())
+                },
+            )
+            .await?;
+        answered(value, request_id)
     }
 
     /// One poll of a watch: progress read now, folded into `watch` (rate, ETA).
@@ -189,13 +199,7 @@ impl Client {
     ) -> Result<CheckReport, Error> {
         let bucket = &self.config().bucket;
         let text = |e: Error| format!("{}: {}", e.code(), e.message());
-        let source_versioning = self
-            .read(objects::get_bucket_versioning(bucket), |r| {
-                objects::parse_get_bucket_versioning(&r.body)
-            })
-            .await
-            .map(|r| r.value)
-            .map_err(text);
+        let source_versioning = self.versioning().await.map_err(text);
         let locations = self
             .get_bucket_replication_location()
             .await
@@ -247,21 +251,15 @@ impl Client {
                 Ok(c) => c,
                 Err(e) => return unreadable(e),
             };
-            let info = client
-                .read(objects::get_bucket_info(&dest.bucket), |r| {
-                    objects::parse_get_bucket_info(&r.body)
+            let mut info = None;
+            let sent = client
+                .call(objects::get_bucket_info(&dest.bucket), &mut |r| {
+                    objects::parse_get_bucket_info(&r.body).map(|v| info = Some(v))
                 })
                 .await;
-            match info {
+            match sent.and_then(|id| answered(info, id)) {
                 Ok(info) => {
-                    let versioning = client
-                        .read(objects::get_bucket_versioning(&dest.bucket), |r| {
-                            objects::parse_get_bucket_versioning(&r.body)
-                        })
-                        .await
-                        .ok()
-                        .map(|r| r.value)
-                        .or(info.value.versioning);
+                    let versioning = client.versioning().await.ok().or(info.value.versioning);
                     return DestinationFacts::Found {
                         location: info.value.location,
                         versioning,
@@ -288,14 +286,14 @@ impl Client {
         page_size: u32,
     ) -> Result<objects::ListPage, Error> {
         let bucket = &client.config().bucket;
-        client
-            .execute(
-                &objects::list_objects_v2(bucket, prefix, token, page_size)?,
-                |r| objects::parse_list_objects_v2(&r.body),
+        let mut page = None;
+        let request_id = client
+            .call(
+                objects::list_objects_v2(bucket, prefix, token, page_size),
+                &mut |r| objects::parse_list_objects_v2(&r.body).map(|v| page = Some(v)),
             )
-            .await
-            .map(|r| r.value)
-            .map_err(|(e, _)| e)
+            .await?;
+        Ok(answered(page, request_id)?.value)
     }
 
     /// The backlog diff of rule `rule_id` (see [`super::diff`]): both buckets listed
@@ -354,13 +352,16 @@ impl Client {
                     Need::Done => break,
                 }
                 while let Some(candidate) = diff.next_candidate() {
-                    let tags = self
-                        .read(
+                    let mut tags = None;
+                    let request_id = self
+                        .call(
                             objects::get_object_tagging(&self.config().bucket, &candidate.key),
-                            |r| objects::parse_get_object_tagging(&r.body),
+                            &mut |r| {
+                                objects::parse_get_object_tagging(&r.body).map(|v| tags = Some(v))
+                            },
                         )
                         .await?;
-                    diff.resolve_candidate(candidate, &tags.value);
+                    diff.resolve_candidate(candidate, &answered(tags, request_id)?.value);
                 }
                 on_page(&diff.counts);
             }
