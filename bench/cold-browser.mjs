@@ -3,8 +3,11 @@
 // tiny node:http static server (application/wasm MIME, so instantiateStreaming is used).
 //  - ours.init: performance.now() around `await init()` + the first signRequest (module already imported);
 //  - ours.load: import('/pkg/web/index.js') + init() + first signRequest;
+//  - embedded.load: import('/pkg/embedded/index.js') (the main entry, what bundlers give most
+//    users: the wasm inside the JS, inflated and compiled synchronously) + the first signRequest;
 //  - alioss.load: <script src=aliyun-oss-sdk.min.js> + new OSS + its first V4 authorization.
-// JSON on stdout: {ours: [ms], oursLoad: [ms], aliossLoad: [ms]}. Usage: node bench/cold-browser.mjs [samples]
+// JSON on stdout: {ours: [ms], oursLoad: [ms], embeddedLoad: [ms], aliossLoad: [ms]}.
+// Usage: node bench/cold-browser.mjs [samples]
 
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -33,6 +36,13 @@ const h = m.signRequest({ method: 'GET', bucket: A.BUCKET, url: A.URL_ }, A.CRED
 const t2 = performance.now();
 window.__result = { load: t2 - t0, init: t2 - t1, authorization: h.authorization };
 </script>`,
+  '/embedded.html': `<!doctype html><meta charset="utf-8"><title>ours, embedded</title><script type="module">
+const A = ${JSON.stringify(ARGS)};
+const t0 = performance.now();
+const m = await import('/pkg/embedded/index.js');
+const h = m.signRequest({ method: 'GET', bucket: A.BUCKET, url: A.URL_ }, A.CREDS, { version: 'v4', region: A.REGION, time: A.TIME_MS });
+window.__result = { load: performance.now() - t0, authorization: h.authorization };
+</script>`,
   '/alioss.html': `<!doctype html><meta charset="utf-8"><title>ali-oss</title><script>
 const A = ${JSON.stringify(ARGS)};
 const t0 = performance.now();
@@ -54,7 +64,7 @@ const server = http.createServer(async (req, res) => {
   try {
     let body, type;
     if (pages[p]) [body, type] = [pages[p], MIME['.html']];
-    else if (p.startsWith('/pkg/web/') && !p.includes('..'))
+    else if ((p.startsWith('/pkg/web/') || p.startsWith('/pkg/embedded/')) && !p.includes('..'))
       [body, type] = [await readFile(path.join(PKG_DIR, p.slice('/pkg/'.length))), MIME[path.extname(p)]];
     else if (p === '/peer/aliyun-oss-sdk.min.js')
       [body, type] = [await readFile(path.join(here, 'node_modules/ali-oss/dist/aliyun-oss-sdk.min.js')), MIME['.js']];
@@ -89,11 +99,12 @@ async function sample(page) {
     await context.close();
   }
 }
-const out = { ours: [], oursLoad: [], aliossLoad: [] };
+const out = { ours: [], oursLoad: [], embeddedLoad: [], aliossLoad: [] };
 try {
   let expected;
   for (let i = 0; i < samples + 1; i++) {
-    for (const page of i % 2 ? ['/alioss.html', '/ours.html'] : ['/ours.html', '/alioss.html']) {
+    const pages = ['/ours.html', '/embedded.html', '/alioss.html'];
+    for (const page of pages.slice(i % 3).concat(pages.slice(0, i % 3))) {
       const r = await sample(page);
       if (expected === undefined) expected = r.authorization;
       if (r.authorization !== expected || !expected.startsWith('OSS4-HMAC-SHA256 Credential=')) {
@@ -104,7 +115,8 @@ try {
       if (page === '/ours.html') {
         out.ours.push(r.init);
         out.oursLoad.push(r.load);
-      } else out.aliossLoad.push(r.load);
+      } else if (page === '/embedded.html') out.embeddedLoad.push(r.load);
+      else out.aliossLoad.push(r.load);
     }
   }
 } finally {

