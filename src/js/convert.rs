@@ -53,7 +53,8 @@ impl<'a> Reader<'a> {
         path: &'a str,
         known: &'a [&'a str],
     ) -> Result<Self, Error> {
-        if !value.is_object() || value.is_function() || Array::is_array(value) {
+        // `is_object` is `typeof === 'object'`: never true of a function.
+        if !value.is_object() || Array::is_array(value) {
             return Err(Error::invalid(format!("{path} must be an object")));
         }
         Ok(Reader {

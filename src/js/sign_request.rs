@@ -274,18 +274,19 @@ fn headers_to_js(signed: &[(String, String)], signer: &CachedSigner, n: &Names) 
     let out: JsValue = Object::new().into();
     let token = signer.creds.security_token();
     for (k, v) in signed {
-        let value =
-            if k == "x-oss-security-token" && Some(v.as_str()) == token && signer.token.is_string()
-            {
-                signer.token.clone()
-            } else if v == UNSIGNED_PAYLOAD {
-                n.unsigned_payload.clone()
-            } else {
-                JsValue::from_str(v)
-            };
+        // A token given as credentials is always a (non-empty) JavaScript string.
+        let made;
+        let value = if k == "x-oss-security-token" && Some(v.as_str()) == token {
+            &signer.token
+        } else if v == UNSIGNED_PAYLOAD {
+            &n.unsigned_payload
+        } else {
+            made = JsValue::from_str(v);
+            &made
+        };
         match n.header(k) {
-            Some(name) => set_key(&out, name, &value),
-            None => set_key(&out, &JsValue::from_str(k), &value),
+            Some(name) => set_key(&out, name, value),
+            None => set_key(&out, &JsValue::from_str(k), value),
         };
     }
     out

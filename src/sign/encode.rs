@@ -1,5 +1,7 @@
 //! Percent-encoding as V4 canonicalisation wants it.
 
+use std::borrow::Cow;
+
 /// Percent-encodes `input` as RFC 3986 unreserved-only: `A-Z a-z 0-9 - . _ ~` stay,
 /// every other byte of the UTF-8 form becomes `%XX` (uppercase). When `keep_slash`
 /// is set, `/` also stays (canonical URI paths).
@@ -9,16 +11,28 @@ pub fn uri_encode(input: &str, keep_slash: bool) -> String {
     out
 }
 
+/// Whether [`uri_encode`] keeps byte `b` as it is.
+fn is_unreserved(b: u8, keep_slash: bool) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (keep_slash && b == b'/')
+}
+
+/// [`uri_encode`], borrowing `input` when it has nothing to encode (the usual
+/// query key or value).
+pub fn uri_encoded(input: &str, keep_slash: bool) -> Cow<'_, str> {
+    if input.bytes().all(|b| is_unreserved(b, keep_slash)) {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(uri_encode(input, keep_slash))
+    }
+}
+
 /// [`uri_encode`] appending to `out` (the signing hot path builds one string).
 /// Runs of unreserved bytes are copied at once.
 pub fn uri_encode_into(out: &mut String, input: &str, keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut start = 0;
     for (i, &b) in input.as_bytes().iter().enumerate() {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~')
-            || (keep_slash && b == b'/')
-        {
+        if is_unreserved(b, keep_slash) {
             continue;
         }
         // `start..i`, when not empty, is unreserved ASCII: both ends are char boundaries.

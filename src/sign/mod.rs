@@ -10,6 +10,8 @@ pub mod url;
 pub mod v1;
 pub mod v4;
 
+use std::borrow::Cow;
+
 use crate::credentials::Credentials;
 use crate::time::SigningTime;
 
@@ -147,26 +149,40 @@ fn add_security_token(
     }
 }
 
-/// `headers` plus `added`, for building canonical strings over what will be sent.
-fn with_added(headers: &[(String, String)], added: &[(String, String)]) -> Vec<(String, String)> {
-    let mut all = Vec::with_capacity(headers.len() + added.len());
-    all.extend_from_slice(headers);
-    all.extend_from_slice(added);
-    all
+/// `(lowercase name, trimmed value)` of the headers, then the `added` ones, that
+/// `pick` selects, sorted by name then value. Names already lowercase (every
+/// added one) are borrowed, not copied: this runs on every signature, and the
+/// token is one of the values.
+fn picked_headers<'h>(
+    headers: &'h [(String, String)],
+    added: &'h [(String, String)],
+    pick: impl Fn(&str) -> bool,
+) -> Vec<(Cow<'h, str>, &'h str)> {
+    let mut picked = Vec::with_capacity(headers.len() + added.len());
+    for (k, v) in headers.iter().chain(added) {
+        let k = if k.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(k.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(k.as_str())
+        };
+        if pick(&k) {
+            picked.push((k, v.trim()));
+        }
+    }
+    sort_small(&mut picked);
+    picked
 }
 
-/// `(lowercase name, trimmed value)` of the headers `pick` selects, sorted by name.
-fn canonical_headers(
-    headers: &[(String, String)],
-    pick: impl Fn(&str) -> bool,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_owned()))
-        .filter(|(k, _)| pick(k))
-        .collect();
-    sort_pairs(&mut out);
-    out
+/// Insertion sort: canonical lists hold a handful of entries, and it is
+/// smaller in the wasm than another `sort` instance.
+pub(crate) fn sort_small<T: PartialOrd>(items: &mut [T]) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && items[j - 1] > items[j] {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// Sorts name/value pairs. Every canonical list goes through this one

@@ -2,6 +2,8 @@
 //! is split into the parts a signature covers, the object key is inferred from
 //! virtual-host or path style, and the request is checked before it is signed.
 
+use std::borrow::Cow;
+
 use super::encode::percent_decode;
 use super::{RequestParts, SignatureVersion, SigningParams, header, sign};
 use crate::credentials::Credentials;
@@ -115,7 +117,11 @@ pub fn sign_url_request(
     creds: &Credentials,
     how: &UrlSigning<'_>,
 ) -> Result<Vec<(String, String)>, Error> {
-    let method = req.method.to_ascii_uppercase();
+    let method = if req.method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(req.method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(req.method)
+    };
     let SplitUrl { host, path, query } = split_url(req.url)?;
     let region = match (how.version, how.region) {
         (_, Some(r)) => Some(Region::new(r).map_err(|e| e.context("options.region"))?),

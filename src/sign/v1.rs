@@ -5,8 +5,7 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
 use super::{
-    RequestParts, Signed, add_missing, add_security_token, canonical_headers, header, sort_pairs,
-    with_added,
+    RequestParts, Signed, add_missing, add_security_token, header, picked_headers, sort_small,
 };
 use crate::credentials::Credentials;
 use crate::time::SigningTime;
@@ -107,50 +106,70 @@ pub const DEFAULT_SUBRESOURCES: &[&str] = &[
 /// The canonicalized resource: `/<bucket>/<key>` then `?` and the signed
 /// sub-resources present in `query`, sorted, values not encoded.
 pub fn canonical_resource(req: &RequestParts<'_>, subresources: &[&str]) -> String {
-    let mut out = match req.bucket {
-        Some(b) => format!("/{b}/{}", req.key),
-        None => "/".to_owned(),
-    };
-    let mut signed: Vec<(String, String)> = req
+    let mut out = String::new();
+    write_canonical_resource(&mut out, req, subresources);
+    out
+}
+
+fn write_canonical_resource(out: &mut String, req: &RequestParts<'_>, subresources: &[&str]) {
+    out.push('/');
+    if let Some(b) = req.bucket {
+        out.push_str(b);
+        out.push('/');
+        out.push_str(req.key);
+    }
+    let mut signed: Vec<(&str, &str)> = req
         .query
         .iter()
         .filter(|(k, _)| subresources.contains(&k.as_str()))
-        .cloned()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    sort_pairs(&mut signed);
+    sort_small(&mut signed);
     for (i, (k, v)) in signed.into_iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(&k);
+        out.push_str(k);
         if !v.is_empty() {
             out.push('=');
-            out.push_str(&v);
+            out.push_str(v);
         }
     }
-    out
 }
 
 /// The V1 string to sign for `req` as it will be sent (its headers must already
 /// hold the date line: `x-oss-date` or `Date`).
 pub fn string_to_sign(req: &RequestParts<'_>, subresources: &[&str]) -> String {
+    let mut out = String::new();
+    write_string_to_sign(&mut out, req, &[], subresources);
+    out
+}
+
+/// Appends the string to sign for `req` with `added` headers after its own (so
+/// the token is not copied into a merged list). Plain pushes: this runs on every
+/// signature.
+fn write_string_to_sign(
+    out: &mut String,
+    req: &RequestParts<'_>,
+    added: &[(String, String)],
+    subresources: &[&str],
+) {
     let h = req.headers;
-    let date = header(h, "x-oss-date")
-        .or_else(|| header(h, "date"))
-        .unwrap_or("");
-    let mut out = format!(
-        "{}\n{}\n{}\n{}\n",
-        req.method,
-        header(h, "content-md5").unwrap_or(""),
-        header(h, "content-type").unwrap_or(""),
-        date
-    );
-    for (k, v) in canonical_headers(h, |k| k.starts_with("x-oss-")) {
-        out.push_str(&k);
+    let find = |name: &str| header(h, name).or_else(|| header(added, name));
+    let date = find("x-oss-date").or_else(|| find("date")).unwrap_or("");
+    out.push_str(req.method);
+    out.push('\n');
+    out.push_str(find("content-md5").unwrap_or(""));
+    out.push('\n');
+    out.push_str(find("content-type").unwrap_or(""));
+    out.push('\n');
+    out.push_str(date);
+    out.push('\n');
+    for (k, v) in &picked_headers(h, added, |k| k.starts_with("x-oss-")) {
+        out.push_str(k);
         out.push(':');
-        out.push_str(&v);
+        out.push_str(v);
         out.push('\n');
     }
-    out.push_str(&canonical_resource(req, subresources));
-    out
+    write_canonical_resource(out, req, subresources);
 }
 
 /// `base64(HMAC-SHA1(secret, string_to_sign))`.
@@ -175,19 +194,23 @@ pub fn sign(
         add_missing(req.headers, &mut added, "x-oss-date", || time.to_rfc1123());
     }
     add_security_token(req.headers, &mut added, creds);
-    let all = with_added(req.headers, &added);
-    let parts = RequestParts {
-        headers: &all,
-        ..*req
-    };
-    let sts = string_to_sign(&parts, subresources.unwrap_or(DEFAULT_SUBRESOURCES));
+    let token_len = creds.security_token().map_or(0, str::len);
+    let mut sts = String::with_capacity(256 + token_len);
+    write_string_to_sign(
+        &mut sts,
+        req,
+        &added,
+        subresources.unwrap_or(DEFAULT_SUBRESOURCES),
+    );
     let mut mac = creds.v1_mac();
     mac.update(sts.as_bytes());
-    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    added.push((
-        "authorization".to_owned(),
-        format!("OSS {}:{sig}", creds.access_key_id()),
-    ));
+    let mut authorization = String::with_capacity(64);
+    authorization.push_str("OSS ");
+    authorization.push_str(creds.access_key_id());
+    authorization.push(':');
+    base64::engine::general_purpose::STANDARD
+        .encode_string(mac.finalize().into_bytes(), &mut authorization);
+    added.push(("authorization".to_owned(), authorization));
     Signed {
         headers: added,
         canonical_request: None,

@@ -5,9 +5,10 @@ use std::borrow::Cow;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::encode::{hex, hex_into, uri_encode, uri_encode_into};
+use super::encode::{hex, hex_into, uri_encode_into, uri_encoded};
 use super::{
-    RequestParts, Signed, SigningParams, add_missing, add_security_token, header, sort_pairs,
+    RequestParts, Signed, SigningParams, add_missing, add_security_token, header, picked_headers,
+    sort_pairs, sort_small,
 };
 use crate::credentials::Credentials;
 
@@ -34,12 +35,17 @@ fn write_canonical_uri(out: &mut String, req: &RequestParts<'_>) {
 
 /// Every query parameter, key and value encoded, sorted, `k=v` or bare `k`.
 pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
-        .collect();
-    sort_pairs(&mut encoded);
     let mut out = String::new();
+    write_canonical_query(&mut out, query);
+    out
+}
+
+fn write_canonical_query(out: &mut String, query: &[(String, String)]) {
+    let mut encoded: Vec<(Cow<'_, str>, Cow<'_, str>)> = query
+        .iter()
+        .map(|(k, v)| (uri_encoded(k, false), uri_encoded(v, false)))
+        .collect();
+    sort_small(&mut encoded);
     for (i, (k, v)) in encoded.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -50,7 +56,6 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
             out.push_str(v);
         }
     }
-    out
 }
 
 fn is_default_signed(name: &str) -> bool {
@@ -96,28 +101,11 @@ fn write_canonical_request(
     out.push('\n');
     write_canonical_uri(out, req);
     out.push('\n');
-    out.push_str(&canonical_query(req.query));
+    write_canonical_query(out, req.query);
     out.push('\n');
-    let mut picked: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(req.headers.len() + added.len());
-    for (k, v) in req.headers.iter().chain(added) {
-        // Names signing adds are lowercase already: no copy for them.
-        let k = if k.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(k.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(k.as_str())
-        };
-        if is_default_signed(&k) || extra.iter().any(|e| *e == *k) {
-            picked.push((k, v.trim()));
-        }
-    }
-    // Insertion sort: a handful of headers, and smaller than another `sort` instance.
-    for i in 1..picked.len() {
-        let mut j = i;
-        while j > 0 && picked[j - 1] > picked[j] {
-            picked.swap(j - 1, j);
-            j -= 1;
-        }
-    }
+    let picked = picked_headers(req.headers, added, |k| {
+        is_default_signed(k) || extra.iter().any(|e| e == k)
+    });
     for (k, v) in &picked {
         out.push_str(k);
         out.push(':');
