@@ -13,8 +13,12 @@ fn escape_into(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     // Copy runs of plain characters at once; only `"`, `\` and controls are escaped.
+    // A plain index loop: at opt-level "z" a byte iterator stays a call per byte.
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         if b == b'"' || b == b'\\' || b < 0x20 {
             out.push_str(&s[start..i]);
             match b {
@@ -29,6 +33,7 @@ fn escape_into(out: &mut String, s: &str) {
             }
             start = i + 1;
         }
+        i += 1;
     }
     out.push_str(&s[start..]);
     out.push('"');

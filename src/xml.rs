@@ -1,5 +1,6 @@
-//! A small XML layer: a bounded element tree for reading
-//! responses, a writer for request bodies, and OSS `<Error>` bodies. Public so a
+//! A small XML layer: a validating event reader ([`Events`]) and a bounded
+//! element tree built on it for reading responses, a writer for request bodies,
+//! and OSS `<Error>` bodies. Public so a
 //! server (the emulator) reads and writes OSS XML the same way the client does.
 //!
 //! Reading is lenient where OSS is (namespaces, unknown elements, whitespace
@@ -98,135 +99,240 @@ fn html_error(expected: &str, body: &[u8]) -> Error {
     ))
 }
 
+/// One step through a document, as [`Events`] reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event<'a> {
+    /// An element opens: its local name (any namespace prefix dropped). An empty
+    /// element (`<X/>`) is a `Start` followed at once by its `End`.
+    Start(&'a str),
+    /// Character data of the innermost open element, entities expanded, or the
+    /// content of a CDATA section; an element's text is every such piece in order.
+    Text(Cow<'a, str>),
+    /// The innermost open element closes.
+    End,
+}
+
+/// A validating pull reader over a document whose root must be named
+/// `expected_root`: every check [`parse_document`] makes (markup, nesting, end
+/// tags, the root, DOCTYPEs, HTML and non-XML bodies, limits) is made here, in
+/// document order, so a reader that maps events straight into its own types
+/// fails on exactly the bodies, and with exactly the messages, the tree does.
+pub struct Events<'a, 'r> {
+    body: &'a [u8],
+    /// The body as text when it is UTF-8 throughout (almost always): names and
+    /// texts are then sliced from it without being validated again.
+    text: Option<&'a str>,
+    tokens: Tokenizer<'a>,
+    expected_root: &'r str,
+    /// The open elements: qualified name (an end tag must repeat it) and local name.
+    open: Vec<(&'a [u8], &'a str)>,
+    /// An empty element was started: its `End` comes next.
+    pending_end: bool,
+    /// The root element has closed.
+    root_done: bool,
+    elements: usize,
+}
+
+impl std::fmt::Debug for Events<'_, '_> {
+    // Where the reader is, not the body it reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Events")
+            .field("expected_root", &self.expected_root)
+            .field("at", &self.tokens.position())
+            .field("open", &self.open.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, 'r> Events<'a, 'r> {
+    /// A reader at the start of `body`; fails at once on a body that cannot be XML
+    /// (empty, or not starting with `<` after a BOM and whitespace).
+    pub fn new(body: &'a [u8], expected_root: &'r str) -> Result<Self, Error> {
+        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'<') => {}
+            _ => return Err(describe_non_xml(body, expected_root)),
+        }
+        Ok(Events {
+            body,
+            text: std::str::from_utf8(body).ok(),
+            tokens: Tokenizer::new(body),
+            expected_root,
+            open: Vec::with_capacity(8),
+            pending_end: false,
+            root_done: false,
+            elements: 0,
+        })
+    }
+
+    fn malformed(&self, pos: usize, what: &dyn std::fmt::Display) -> Error {
+        Error::parse(format!(
+            "malformed XML in <{}> response at byte {pos}: {what}",
+            self.expected_root
+        ))
+    }
+
+    /// `bytes` (a slice of the body) as text, when it is UTF-8.
+    fn as_str(&self, bytes: &'a [u8]) -> Option<&'a str> {
+        // Token bounds are ASCII bytes, hence character boundaries of a UTF-8 body.
+        let at = bytes.as_ptr() as usize - self.body.as_ptr() as usize;
+        match self.text {
+            Some(text) => text.get(at..at + bytes.len()),
+            None => std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// The next event; `None` once the root has closed and only comments,
+    /// processing instructions and whitespace followed it.
+    #[allow(clippy::should_implement_trait)] // fallible: not an Iterator
+    pub fn next(&mut self) -> Result<Option<Event<'a>>, Error> {
+        if self.pending_end {
+            self.pending_end = false;
+            self.root_done |= self.open.is_empty();
+            return Ok(Some(Event::End));
+        }
+        loop {
+            let token = self
+                .tokens
+                .next_token()
+                .map_err(|e| self.malformed(e.at, &e.what))?;
+            // Past the token: after its `>`, or at the `<` ending a text.
+            let pos = self.tokens.position();
+            match token {
+                None => {
+                    if let Some((_, name)) = self.open.last() {
+                        return Err(Error::parse(format!(
+                            "truncated XML: <{name}> is not closed (expected a complete <{}> document)",
+                            self.expected_root
+                        )));
+                    }
+                    if !self.root_done {
+                        return Err(describe_non_xml(self.body, self.expected_root));
+                    }
+                    return Ok(None);
+                }
+                Some(Token::Start { name: qname, empty }) => {
+                    // The local name: any namespace prefix dropped.
+                    let local = match qname.iter().position(|&b| b == b':') {
+                        Some(colon) => &qname[colon + 1..],
+                        None => qname,
+                    };
+                    let name = self
+                        .as_str(local)
+                        .ok_or_else(|| self.malformed(pos, &"element name is not UTF-8"))?;
+                    if self.root_done {
+                        return Err(self.malformed(pos, &"content after the root element"));
+                    }
+                    if self.open.is_empty() && name != self.expected_root {
+                        if name.eq_ignore_ascii_case("html") {
+                            return Err(html_error(self.expected_root, self.body));
+                        }
+                        return Err(Error::parse(format!(
+                            "expected root element <{}>, got <{name}>",
+                            self.expected_root
+                        )));
+                    }
+                    self.elements += 1;
+                    if self.elements > MAX_ELEMENTS {
+                        return Err(self.malformed(pos, &"more than 200,000 elements"));
+                    }
+                    if self.open.len() >= MAX_DEPTH {
+                        return Err(self.malformed(pos, &"elements nested too deeply"));
+                    }
+                    if empty {
+                        self.pending_end = true;
+                    } else {
+                        self.open.push((qname, name));
+                    }
+                    return Ok(Some(Event::Start(name)));
+                }
+                Some(Token::End(name)) => {
+                    // Names in messages as text, or empty when they are not UTF-8.
+                    let text = |b: &[u8]| std::str::from_utf8(b).unwrap_or_default().to_owned();
+                    let at = self.tokens.token_start();
+                    match self.open.pop() {
+                        None => {
+                            let what = format!("</{}> closes nothing", text(name));
+                            return Err(self.malformed(at, &what));
+                        }
+                        Some((expected, _)) if expected != name => {
+                            let what = format!("</{}> closes <{}>", text(name), text(expected));
+                            return Err(self.malformed(at, &what));
+                        }
+                        Some(_) => {}
+                    }
+                    self.root_done = self.open.is_empty();
+                    return Ok(Some(Event::End));
+                }
+                Some(Token::Text(raw)) => {
+                    let raw = self
+                        .as_str(raw)
+                        .ok_or_else(|| self.malformed(pos, &"text is not valid UTF-8"))?;
+                    let text = unescape(raw).map_err(|what| self.malformed(pos, &what))?;
+                    if !self.open.is_empty() {
+                        return Ok(Some(Event::Text(text)));
+                    }
+                    if !text.trim().is_empty() {
+                        return Err(self.malformed(pos, &"text outside the root element"));
+                    }
+                }
+                Some(Token::CData(c)) => {
+                    let text = self
+                        .as_str(c)
+                        .ok_or_else(|| self.malformed(pos, &"CDATA is not UTF-8"))?;
+                    // Outside the root a CDATA section carries nothing (as quick-xml read it).
+                    if !self.open.is_empty() {
+                        return Ok(Some(Event::Text(Cow::Borrowed(text))));
+                    }
+                }
+                Some(Token::DocType(d)) => {
+                    if String::from_utf8_lossy(d)
+                        .trim()
+                        .eq_ignore_ascii_case("html")
+                    {
+                        return Err(html_error(self.expected_root, self.body));
+                    }
+                    // A DOCTYPE can declare entities (billion laughs, external files): OSS never sends one.
+                    return Err(self.malformed(pos, &"DOCTYPE declarations are not accepted"));
+                }
+            }
+        }
+    }
+}
+
 /// Parses `body` into an element tree whose root must be named `expected_root`.
 /// Rejects DOCTYPEs, malformed or truncated markup, non-XML and HTML bodies, and
 /// documents deeper than 32 levels or larger than 200,000 elements.
 pub fn parse_document<'a>(body: &'a [u8], expected_root: &str) -> Result<Node<'a>, Error> {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'<') => {}
-        _ => return Err(describe_non_xml(body, expected_root)),
-    }
-    let malformed = |pos: usize, what: &dyn std::fmt::Display| {
-        Error::parse(format!(
-            "malformed XML in <{expected_root}> response at byte {pos}: {what}"
-        ))
-    };
-    let mut tokens = Tokenizer::new(body);
-    let mut stack: Vec<Node<'a>> = Vec::new();
-    // The qualified names of the open elements: an end tag must repeat its start's exactly.
-    let mut open: Vec<&'a [u8]> = Vec::new();
-    let mut root: Option<Node<'a>> = None;
-    let mut elements = 0usize;
-    loop {
-        let token = tokens.next_token().map_err(|e| malformed(e.at, &e.what))?;
-        // Past the token: after its `>`, or at the `<` ending a text.
-        let pos = tokens.position();
-        match token {
-            None => break,
-            Some(Token::Start { name: qname, empty }) => {
-                // The local name: any namespace prefix dropped.
-                let local = match qname.iter().position(|&b| b == b':') {
-                    Some(colon) => &qname[colon + 1..],
-                    None => qname,
-                };
-                let name = std::str::from_utf8(local)
-                    .map_err(|_| malformed(pos, &"element name is not UTF-8"))?;
-                if root.is_some() {
-                    return Err(malformed(pos, &"content after the root element"));
-                }
-                if stack.is_empty() && name != expected_root {
-                    if name.eq_ignore_ascii_case("html") {
-                        return Err(html_error(expected_root, body));
-                    }
-                    return Err(Error::parse(format!(
-                        "expected root element <{expected_root}>, got <{name}>"
-                    )));
-                }
-                elements += 1;
-                if elements > MAX_ELEMENTS {
-                    return Err(malformed(pos, &"more than 200,000 elements"));
-                }
-                if stack.len() >= MAX_DEPTH {
-                    return Err(malformed(pos, &"elements nested too deeply"));
-                }
-                let node = Node {
-                    name: Cow::Borrowed(name),
-                    ..Node::default()
-                };
-                if empty {
-                    attach(&mut stack, &mut root, node);
-                } else {
-                    stack.push(node);
-                    open.push(qname);
-                }
-            }
-            Some(Token::End(name)) => {
-                // Names in messages as text, or empty when they are not UTF-8.
-                let text = |b: &[u8]| std::str::from_utf8(b).unwrap_or_default().to_owned();
-                let at = tokens.token_start();
-                match open.pop() {
-                    None => {
-                        let what = format!("</{}> closes nothing", text(name));
-                        return Err(malformed(at, &what));
-                    }
-                    Some(expected) if expected != name => {
-                        let what = format!("</{}> closes <{}>", text(name), text(expected));
-                        return Err(malformed(at, &what));
-                    }
-                    Some(_) => {}
-                }
-                let node = stack
-                    .pop()
-                    .ok_or_else(|| malformed(pos, &"unexpected end tag"))?;
-                attach(&mut stack, &mut root, node);
-            }
-            Some(Token::Text(raw)) => {
-                let raw = std::str::from_utf8(raw)
-                    .map_err(|_| malformed(pos, &"text is not valid UTF-8"))?;
-                let text = unescape(raw).map_err(|what| malformed(pos, &what))?;
-                match stack.last_mut() {
-                    Some(top) if top.text.is_empty() => top.text = text,
-                    Some(top) => top.text.to_mut().push_str(&text),
-                    None if text.trim().is_empty() => {}
-                    None => {
-                        return Err(malformed(pos, &"text outside the root element"));
-                    }
-                }
-            }
-            Some(Token::CData(c)) => {
-                let text =
-                    std::str::from_utf8(c).map_err(|_| malformed(pos, &"CDATA is not UTF-8"))?;
+    let mut events = Events::new(body, expected_root)?;
+    let mut stack: Vec<Node<'a>> = Vec::with_capacity(8);
+    let mut root = None;
+    while let Some(event) = events.next()? {
+        match event {
+            Event::Start(name) => stack.push(Node {
+                name: Cow::Borrowed(name),
+                ..Node::default()
+            }),
+            Event::Text(text) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.to_mut().push_str(text);
+                    if top.text.is_empty() {
+                        top.text = text;
+                    } else {
+                        top.text.to_mut().push_str(&text);
+                    }
                 }
             }
-            Some(Token::DocType(d)) => {
-                if String::from_utf8_lossy(d)
-                    .trim()
-                    .eq_ignore_ascii_case("html")
-                {
-                    return Err(html_error(expected_root, body));
+            Event::End => {
+                if let Some(node) = stack.pop() {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(node),
+                        None => root = Some(node),
+                    }
                 }
-                // A DOCTYPE can declare entities (billion laughs, external files): OSS never sends one.
-                return Err(malformed(pos, &"DOCTYPE declarations are not accepted"));
             }
         }
     }
-    if let Some(open) = stack.last() {
-        return Err(Error::parse(format!(
-            "truncated XML: <{}> is not closed (expected a complete <{expected_root}> document)",
-            open.name
-        )));
-    }
     root.ok_or_else(|| describe_non_xml(body, expected_root))
-}
-
-fn attach<'a>(stack: &mut [Node<'a>], root: &mut Option<Node<'a>>, node: Node<'a>) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(node),
-        None => *root = Some(node),
-    }
 }
 
 /// Builds an XML body without a declaration, as every OSS SDK sends it.
@@ -257,11 +363,15 @@ impl XmlWriter {
         self
     }
 
+    /// Escaped character data.
+    pub fn text(&mut self, text: &str) -> &mut Self {
+        escape_text_into(text, &mut self.0);
+        self
+    }
+
     /// `<tag>escaped text</tag>`.
     pub fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
-        self.open(tag);
-        escape_text_into(text, &mut self.0);
-        self.close(tag)
+        self.open(tag).text(text).close(tag)
     }
 
     /// A leaf only when `text` is present.

@@ -13,15 +13,38 @@
 #[path = "support/xml_reference.rs"]
 mod xml_reference;
 
+#[path = "support/rule_reference.rs"]
+mod rule_reference;
+
 use std::path::{Path, PathBuf};
 
 use oss_replication::replication::{Destination, ReplicationRule, put_bucket_replication};
 use serde_json::Value;
 use xml_reference::{first_element_name, ours, reference};
 
+/// Compares the streaming rule reader with the tree-based one it replaced
+/// (tests/support/rule_reference.rs) on `body`, as GetBucketReplication and as
+/// GetBucketReplicationProgress answers; how many of the two read it without error.
+fn compare_rules(body: &[u8], failures: &mut Vec<String>) -> usize {
+    let (a, b) = (rule_reference::our_rules(body), rule_reference::rules(body));
+    let (c, d) = (
+        rule_reference::our_progress(body),
+        rule_reference::progress(body),
+    );
+    if (a != b || c != d) && failures.len() < 20 {
+        failures.push(format!(
+            "body {:?} (rules):\n  ours:  {a:?}\n        {c:?}\n  tree:  {b:?}\n        {d:?}",
+            String::from_utf8_lossy(body)
+        ));
+    }
+    usize::from(a.is_ok()) + usize::from(c.is_ok())
+}
+
 /// Compares the two parsers on `body` with the roots worth asking for: the first
-/// element's own name (so well-formed documents parse), a wrong one, and `Error`.
+/// element's own name (so well-formed documents parse), a wrong one, and `Error`;
+/// and the two rule readers.
 fn compare(body: &[u8], failures: &mut Vec<String>) -> usize {
+    compare_rules(body, failures);
     let mut roots = vec!["Root".to_owned(), "Error".to_owned()];
     if let Some(name) = first_element_name(body) {
         roots.push(name);
@@ -280,6 +303,180 @@ fn element(rng: &mut Rng, out: &mut Vec<u8>, depth: usize) {
     out.push(b'>');
 }
 
+/// The children a rule document's element may have (mostly the ones OSS sends,
+/// some it does not, and repeats); `None` for a leaf.
+fn rule_children(parent: &[u8]) -> Option<&'static [&'static [u8]]> {
+    Some(match parent {
+        b"ReplicationConfiguration" | b"ReplicationProgress" => &[b"Rule", b"Rule", b"Other"],
+        b"Rule" => &[
+            b"ID",
+            b"Destination",
+            b"PrefixSet",
+            b"Action",
+            b"Status",
+            b"HistoricalObjectReplication",
+            b"SyncRole",
+            b"RTC",
+            b"SourceSelectionCriteria",
+            b"EncryptionConfiguration",
+            b"UserTaggings",
+            b"Progress",
+            b"Source",
+            b"Future",
+            b"Rule",
+        ],
+        b"Destination" => &[
+            b"Bucket",
+            b"Location",
+            b"TransferType",
+            b"Cloud",
+            b"CloudLocation",
+        ],
+        b"PrefixSet" => &[b"Prefix", b"Prefix", b"Other"],
+        b"SourceSelectionCriteria" => &[b"SseKmsEncryptedObjects", b"Other"],
+        b"SseKmsEncryptedObjects" | b"RTC" => &[b"Status", b"Other"],
+        b"EncryptionConfiguration" => &[b"ReplicaKmsKeyID", b"Other"],
+        b"UserTaggings" => &[b"FilterType", b"UserTagging", b"UserTagging"],
+        b"UserTagging" => &[b"Key", b"Value", b"Other"],
+        b"Progress" => &[b"HistoricalObject", b"NewObject", b"Other"],
+        b"Source" | b"Future" => &[b"Location", b"X", b"Future"],
+        _ => return None,
+    })
+}
+
+/// Texts of a rule document: values OSS sends, odd spacing and case, entities,
+/// CDATA, comments, non-ASCII (NBSP, which `str::trim` trims).
+const RULE_TEXTS: &[&[u8]] = &[
+    b"",
+    b" ",
+    b"\n    ",
+    b"enabled",
+    b" Enabled ",
+    b"ENABLING",
+    b"disabled",
+    b"doing",
+    b"PUT",
+    b" PUT, DELETE ,",
+    b",,",
+    b"AND",
+    b"OR",
+    b"rule-1",
+    b"video/",
+    b" a b ",
+    b"a&amp;b",
+    b"&lt;x&gt;",
+    b"<![CDATA[c<d]]>",
+    b"<![CDATA[]]>",
+    b"<!-- c -->",
+    b"<?pi?>",
+    b"0.85",
+    b"1.5",
+    b" 0 ",
+    b"lots",
+    b"99999999999999999999.5",
+    b"2015-09-24T15:28:14.000Z",
+    b"Thu, 24 Sep 2015 15:28:14 GMT",
+    b"\xc3\xa9",
+    b"&#x1F600;",
+    b"\xc2\xa0x\xc2\xa0",
+    b"&#xA0;",
+];
+
+/// A random element of a rule document named `name`, children drawn from
+/// [`rule_children`]; `broken` documents get bad entities, bad attributes and
+/// bytes that are not UTF-8 too.
+fn rule_element(rng: &mut Rng, out: &mut Vec<u8>, name: &[u8], depth: usize, broken: bool) {
+    let prefixed = rng.below(16) == 0;
+    let open_name = |out: &mut Vec<u8>| {
+        if prefixed {
+            out.extend_from_slice(b"n:");
+        }
+        out.extend_from_slice(name);
+    };
+    out.push(b'<');
+    open_name(out);
+    if rng.below(8) == 0 {
+        let attrs: &[&[u8]] = if broken { ATTRS } else { &ATTRS[..9] };
+        out.extend_from_slice(rng.pick(attrs));
+    }
+    if rng.below(12) == 0 {
+        out.extend_from_slice(b"/>");
+        return;
+    }
+    out.push(b'>');
+    // Leaves mostly hold values of their kind.
+    let own: &[&[u8]] = match name {
+        b"HistoricalObject" => &[b"0.85", b" 1.5 ", b"0", b"lots", b""],
+        b"NewObject" => &[
+            b"2015-09-24T15:28:14.000Z",
+            b"Thu, 24 Sep 2015 15:28:14 GMT",
+            b"yesterday",
+        ],
+        b"Status" => &[b"enabled", b" Enabled ", b"enabling", b"doing", b""],
+        _ => RULE_TEXTS,
+    };
+    let text = |rng: &mut Rng, out: &mut Vec<u8>| {
+        if broken && rng.below(8) == 0 {
+            out.extend_from_slice(rng.pick(&[b"&bad;", b"&", b"\xff", b"<", b"]]>"]));
+        } else if rng.below(3) > 0 {
+            out.extend_from_slice(rng.pick(own));
+        } else {
+            out.extend_from_slice(rng.pick(RULE_TEXTS));
+        }
+    };
+    match rule_children(name) {
+        Some(children) if depth > 0 => {
+            for _ in 0..1 + rng.below(8) {
+                if rng.below(4) > 0 {
+                    let child = rng.pick(children);
+                    rule_element(rng, out, child, depth - 1, broken);
+                } else {
+                    text(rng, out);
+                }
+            }
+        }
+        _ => {
+            for _ in 0..rng.below(3) {
+                text(rng, out);
+            }
+            if depth > 0 && rng.below(8) == 0 {
+                rule_element(rng, out, b"X", depth - 1, broken);
+                text(rng, out);
+            }
+        }
+    }
+    out.extend_from_slice(b"</");
+    open_name(out);
+    out.push(b'>');
+}
+
+/// A random GetBucketReplication or GetBucketReplicationProgress answer; one
+/// in four broken (bad pieces, then cut or a byte flipped).
+fn random_rules_document(rng: &mut Rng) -> Vec<u8> {
+    let mut out = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_vec();
+    let root: &[u8] = if rng.below(2) == 0 {
+        b"ReplicationConfiguration"
+    } else {
+        b"ReplicationProgress"
+    };
+    let broken = rng.below(4) == 0;
+    let depth = 3 + rng.below(3);
+    rule_element(rng, &mut out, root, depth, broken);
+    if broken && rng.below(2) == 0 {
+        let at = rng.below(out.len());
+        match rng.below(2) {
+            0 => out.truncate(at),
+            _ => {
+                out[at] = *rng
+                    .pick(&[b"<", b">", b"/", b"&", b"\xff"])
+                    .first()
+                    .unwrap()
+            }
+        }
+    }
+    out
+}
+
 fn random_document(rng: &mut Rng) -> Vec<u8> {
     let mut out = Vec::new();
     for _ in 0..rng.below(3) {
@@ -433,6 +630,59 @@ fn tokenizer_matches_quick_xml() {
         }
         comparisons += compare(&doc, &mut failures);
     }
+    // 6. Random rule documents: the rule readers (and the parsers) on them.
+    let rule_cases = cases / 2;
+    let mut rules_read = 0;
+    // What the read rules held: the generator must reach every part of the reader.
+    let mut seen = [0usize; 14];
+    for _ in 0..rule_cases {
+        let doc = random_rules_document(&mut rng);
+        rules_read += compare_rules(&doc, &mut failures);
+        comparisons += compare(&doc, &mut failures);
+        let progress = rule_reference::our_progress(&doc).ok();
+        let rules = rule_reference::our_rules(&doc).unwrap_or_default();
+        for r in rules.iter().chain(progress.as_ref().map(|p| &p.rule)) {
+            let tags = r.user_taggings.as_ref();
+            for (i, hit) in [
+                r.id.is_some(),
+                !r.destination.bucket.is_empty(),
+                r.prefixes.len() > 1,
+                r.actions.len() > 1,
+                r.rtc == Some(true),
+                r.sse_kms_encrypted_objects == Some(true),
+                r.replica_kms_key_id.is_some(),
+                !r.unknown.rule.is_empty(),
+                !r.unknown.destination.is_empty(),
+                tags.is_some_and(|t| t.tags.len() > 1 && !t.filter_type.is_empty()),
+                tags.is_some_and(|t| {
+                    t.tags
+                        .iter()
+                        .any(|t| !t.key.is_empty() && !t.value.is_empty())
+                }),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                seen[i] += usize::from(hit);
+            }
+        }
+        if let Some(p) = progress {
+            seen[11] += usize::from(p.historical_object.is_some());
+            seen[12] += usize::from(p.new_object_epoch_secs.is_some());
+            seen[13] += usize::from(p.new_object.is_some() && p.new_object_epoch_secs.is_none());
+        }
+    }
+    println!(
+        "rule readers: {rule_cases} random rule documents, {rules_read} of {} reads without error, features seen {seen:?}",
+        2 * rule_cases
+    );
+    assert!(seen.iter().all(|&n| n >= 20), "features seen: {seen:?}");
+    // Most documents have one of the two roots, so about half the reads can succeed.
+    assert!(
+        rules_read > rule_cases / 4 && rules_read < rule_cases * 2 - rule_cases / 4,
+        "{rules_read} of {} rule reads succeeded",
+        2 * rule_cases
+    );
     println!(
         "xml differential: {fixed} bodies from vectors/corpus/sources/builder, {cases} random (seed {seed}, {accepted} well-formed), {comparisons} comparisons"
     );

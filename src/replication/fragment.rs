@@ -46,26 +46,6 @@ pub(crate) fn write_node(w: &mut XmlWriter, node: &Node<'_>) {
     }
 }
 
-/// The canonical text of `node`.
-pub(crate) fn canonical(node: &Node<'_>) -> String {
-    let mut w = XmlWriter::default();
-    write_node(&mut w, node);
-    w.finish()
-}
-
-/// The children of `parent` whose names are not in `known`, as canonical text.
-pub(crate) fn unknown_children(parent: Option<&Node<'_>>, known: &[&str]) -> Vec<String> {
-    parent
-        .map(|p| {
-            p.children
-                .iter()
-                .filter(|c| !known.contains(&&*c.name))
-                .map(canonical)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Whether every element name under `node` is a plain XML name. The parser is
 /// lenient about names (as quick-xml was), so `<a<b>` reads as an element named
 /// `a<b`; written back, such a name would make a body that does not parse.
@@ -138,6 +118,12 @@ pub(crate) fn with_fragment<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn canonical(node: &Node<'_>) -> String {
+        let mut w = XmlWriter::default();
+        write_node(&mut w, node);
+        w.finish()
+    }
 
     fn check(fragment: &str) -> Result<String, String> {
         with_fragment("f", fragment, RULE_CHILDREN, canonical).map_err(|e| e.message().to_owned())

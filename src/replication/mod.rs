@@ -5,6 +5,7 @@ mod fragment;
 mod model;
 mod parse;
 mod request;
+mod rule_reader;
 mod validate;
 
 pub use model::{

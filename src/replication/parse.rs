@@ -1,93 +1,17 @@
 //! Parsers for the three XML answers.
 
-use super::fragment::{DESTINATION_CHILDREN, RULE_CHILDREN, unknown_children};
 use super::model::{
-    Destination, LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
-    Tag, UnknownChildren, UserTaggings,
+    LocationTransferType, ReplicationLocation, ReplicationProgress, ReplicationRule,
 };
+use super::rule_reader::read_rules;
 use crate::error::Error;
 use crate::time::SigningTime;
 use crate::xml::{Node, parse_document};
 
-fn flag(text: Option<&str>, on: &[&str]) -> Option<bool> {
-    text.filter(|t| !t.is_empty())
-        .map(|t| on.iter().any(|o| t.eq_ignore_ascii_case(o)))
-}
-
-/// The texts of every child named `name`: exact for user data (prefixes), trimmed otherwise.
-fn texts(node: Option<&Node>, name: &str, exact: bool) -> Vec<String> {
-    node.map(|n| {
-        n.children(name)
-            .map(|c| {
-                if exact {
-                    c.text.to_string()
-                } else {
-                    c.text.trim().to_owned()
-                }
-            })
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
-fn rule_from(node: &Node) -> ReplicationRule {
-    let dest = node.child("Destination");
-    let rtc_status = node.child("RTC").and_then(|r| r.string("Status"));
-    ReplicationRule {
-        id: node.exact("ID"),
-        destination: Destination {
-            bucket: dest.and_then(|d| d.string("Bucket")).unwrap_or_default(),
-            location: dest.and_then(|d| d.string("Location")).unwrap_or_default(),
-            transfer_type: dest.and_then(|d| d.string("TransferType")),
-        },
-        prefixes: texts(node.child("PrefixSet"), "Prefix", true),
-        actions: node
-            .text_of("Action")
-            .map(|a| {
-                a.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        historical_object_replication: flag(
-            node.text_of("HistoricalObjectReplication"),
-            &["enabled"],
-        ),
-        sync_role: node.exact("SyncRole"),
-        sse_kms_encrypted_objects: flag(
-            node.child("SourceSelectionCriteria")
-                .and_then(|c| c.child("SseKmsEncryptedObjects"))
-                .and_then(|s| s.text_of("Status")),
-            &["Enabled"],
-        ),
-        replica_kms_key_id: node
-            .child("EncryptionConfiguration")
-            .and_then(|e| e.exact("ReplicaKmsKeyID")),
-        rtc: flag(rtc_status.as_deref(), &["enabled", "enabling"]),
-        status: node.string("Status"),
-        rtc_status,
-        user_taggings: node.child("UserTaggings").map(user_taggings_from),
-        unknown: UnknownChildren {
-            rule: unknown_children(Some(node), RULE_CHILDREN),
-            destination: unknown_children(dest, DESTINATION_CHILDREN),
-        },
-    }
-}
-
-/// `<UserTaggings>`: tag keys and values are user data, kept exactly.
-fn user_taggings_from(node: &Node) -> UserTaggings {
-    UserTaggings {
-        filter_type: node.string("FilterType").unwrap_or_default(),
-        tags: node
-            .children("UserTagging")
-            .map(|t| Tag {
-                key: t.exact("Key").unwrap_or_default(),
-                value: t.exact("Value").unwrap_or_default(),
-            })
-            .collect(),
-    }
+/// The texts of every child named `name`, trimmed.
+fn texts(node: Option<&Node>, name: &str) -> Vec<String> {
+    node.map(|n| n.children(name).map(|c| c.text.trim().to_owned()).collect())
+        .unwrap_or_default()
 }
 
 /// `NewObject` as ISO 8601 (its documented form) and as epoch seconds. OSS has
@@ -136,59 +60,56 @@ fn parse_decimal(text: &str) -> Option<f64> {
 
 /// Parses a GetBucketReplication answer (`<ReplicationConfiguration>`, any number of `<Rule>`s).
 pub fn parse_get_bucket_replication(body: &[u8]) -> Result<Vec<ReplicationRule>, Error> {
-    let root = parse_document(body, "ReplicationConfiguration")?;
-    Ok(root.children("Rule").map(rule_from).collect())
+    let mut rules = Vec::new();
+    read_rules(body, "ReplicationConfiguration", false, |r| {
+        rules.push(r.rule)
+    })?;
+    Ok(rules)
 }
 
 /// Parses a GetBucketReplicationLocation answer (`<ReplicationLocation>`).
 pub fn parse_get_bucket_replication_location(body: &[u8]) -> Result<ReplicationLocation, Error> {
     let root = parse_document(body, "ReplicationLocation")?;
     Ok(ReplicationLocation {
-        locations: texts(Some(&root), "Location", false),
+        locations: texts(Some(&root), "Location"),
         transfer_type_constraints: root
             .child("LocationTransferTypeConstraint")
             .map(|c| {
                 c.children("LocationTransferType")
                     .map(|t| LocationTransferType {
                         location: t.string("Location").unwrap_or_default(),
-                        transfer_types: texts(t.child("TransferTypes"), "Type", false),
+                        transfer_types: texts(t.child("TransferTypes"), "Type"),
                     })
                     .collect()
             })
             .unwrap_or_default(),
-        rtc_locations: texts(root.child("LocationRTCConstraint"), "Location", false),
+        rtc_locations: texts(root.child("LocationRTCConstraint"), "Location"),
     })
 }
 
 /// Parses a GetBucketReplicationProgress answer (`<ReplicationProgress>` with one `<Rule>`).
 pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationProgress, Error> {
-    let root = parse_document(body, "ReplicationProgress")?;
-    let rule = root
-        .child("Rule")
-        .ok_or_else(|| Error::parse("<ReplicationProgress> has no <Rule>"))?;
-    let progress = rule.child("Progress");
-    let historical_object = match progress
-        .and_then(|p| p.text_of("HistoricalObject"))
-        .filter(|t| !t.is_empty())
-    {
+    let mut first = None;
+    read_rules(body, "ReplicationProgress", true, |r| first = Some(r))?;
+    let read = first.ok_or_else(|| Error::parse("<ReplicationProgress> has no <Rule>"))?;
+    let historical_object = match read.historical_object {
         None => None,
         // A fraction of the history copied: an absurd server value (1.5, 400
         // digits = infinity) is clamped to 0..=1 rather than shown as is.
         Some(t) => Some(
-            parse_decimal(t)
+            parse_decimal(&t)
                 .ok_or_else(|| {
                     Error::parse(format!(
                         "<HistoricalObject> \"{}\" is not a number",
-                        crate::endpoint::printable(t)
+                        crate::endpoint::printable(&t)
                     ))
                 })?
                 .clamp(0.0, 1.0),
         ),
     };
-    let (new_object, new_object_epoch_secs) =
-        new_object_time(progress.and_then(|p| p.string("NewObject")));
+    let (new_object, new_object_epoch_secs) = new_object_time(read.new_object);
     Ok(ReplicationProgress {
-        rule: rule_from(rule),
+        rule: read.rule,
         historical_object,
         new_object,
         new_object_epoch_secs,
@@ -197,6 +118,7 @@ pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationP
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::Tag;
     use super::*;
 
     const GET: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

@@ -1,4 +1,4 @@
-//! The XML tokenizer under [`super::parse_document`]: splits a body into tags,
+//! The XML tokenizer under [`super::Events`]: splits a body into tags,
 //! text and CDATA, skipping comments, processing instructions and the XML
 //! declaration. Nothing more: no attributes (skipped, quote-aware), no entity
 //! declarations (a DOCTYPE is handed up so the caller can refuse it), no
@@ -50,16 +50,31 @@ fn is_space(b: u8) -> bool {
 
 /// Index of the first `>` outside single or double quotes (attribute values may hold `>`).
 fn tag_end(bytes: &[u8]) -> Option<usize> {
-    let mut quote = 0u8;
-    for (i, &b) in bytes.iter().enumerate() {
-        match (quote, b) {
-            (0, b'>') => return Some(i),
-            (0, b'"' | b'\'') => quote = b,
-            (q, b) if q == b => quote = 0,
+    // Plain index loops: at opt-level "z" iterator adapters stay calls per byte.
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => return Some(i),
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += 1;
+                }
+            }
             _ => {}
         }
+        i += 1;
     }
     None
+}
+
+/// Index of the first `<` in `bytes`, or its length.
+fn text_end(bytes: &[u8]) -> usize {
+    let mut i = 0;
+    while i < bytes.len() && bytes[i] != b'<' {
+        i += 1;
+    }
+    i
 }
 
 /// Index of the first `>` whose preceding bytes of `bytes[..i]` end with `tail`,
@@ -98,7 +113,7 @@ impl<'a> Tokenizer<'a> {
                 return Ok(None);
             };
             if first != b'<' {
-                let len = rest.iter().position(|&b| b == b'<').unwrap_or(rest.len());
+                let len = text_end(rest);
                 self.pos += len;
                 return Ok(Some(Token::Text(&rest[..len])));
             }
