@@ -15,7 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::client::{ReplicationClient, promise};
 use super::convert::{IntoJs, JsonObject, Reader, rule_from_js, write_rule};
 use super::error::to_js;
-use crate::client::Client;
+use crate::client::{Client, LocalFuture};
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::insight::check::CheckReport;
@@ -104,19 +104,19 @@ fn is_aborted(signal: &Option<Signal>) -> bool {
 }
 
 /// Runs `work` unless `signal` aborts first: then `work` is dropped (its timers
-/// and requests with it) and the result is an `AbortError`.
-async fn race<T>(
-    work: impl Future<Output = Result<T, Error>>,
+/// and requests with it) and the result is an `AbortError`. Boxed, as
+/// [`promise`]: one copy in the wasm for every raced call.
+async fn race(
+    mut work: LocalFuture<'_, Result<JsValue, Error>>,
     signal: Option<Signal>,
     what: &str,
-) -> Result<T, Error> {
+) -> Result<JsValue, Error> {
     let Some(signal) = signal else {
         return work.await;
     };
     if signal.aborted() {
         return Err(aborted(what));
     }
-    let mut work = std::pin::pin!(work);
     let mut abort = signal.on_abort();
     std::future::poll_fn(|cx| {
         if let Poll::Ready(()) = std::pin::Pin::new(&mut abort).poll(cx).map(|_| ()) {
@@ -307,19 +307,20 @@ impl ReplicationWatch {
             }
             let first = !started.replace(true);
             let mut state = watch.borrow().clone();
-            let step = async {
+            let step = Box::pin(async {
                 if !first {
                     client
                         .transport()
                         .sleep(state.next_delay_ms(interval))
                         .await;
                 }
-                client.watch_poll(&id, &mut state).await
-            };
+                let o = client.watch_poll(&id, &mut state).await?;
+                Ok(iter_result(observation_js(&o), false))
+            });
             match race(step, signal, "watchReplication").await {
-                Ok(o) => {
+                Ok(next) => {
                     *watch.borrow_mut() = state;
-                    Ok(iter_result(observation_js(&o), false))
+                    Ok(next)
                 }
                 Err(e) => {
                     finished.set(true);
@@ -470,8 +471,13 @@ impl ReplicationClient {
                     let _ = f.call1(&JsValue::UNDEFINED, &counts_js(c));
                 }
             };
-            let work = client.diff_replication(&id, &opts, &mut on_page, &cancelled);
-            Ok(diff_js(&race(work, signal, "diffReplication").await?))
+            let work = Box::pin(async {
+                let r = client
+                    .diff_replication(&id, &opts, &mut on_page, &cancelled)
+                    .await?;
+                Ok(diff_js(&r))
+            });
+            race(work, signal, "diffReplication").await
         }))
     }
 
@@ -514,13 +520,15 @@ impl ReplicationClient {
             let (id, target, wait, signal) = args?;
             let cancel_signal = signal.clone();
             let cancelled = move || is_aborted(&cancel_signal);
-            let work = client.wait_for_rule(&id, target, wait, &cancelled);
-            let rule = race(work, signal, "waitForRule").await?;
-            let mut w = JsonObject::new();
-            if let Some(rule) = &rule {
-                w.object("rule", |o| write_rule(o, rule));
-            }
-            Ok(w.into_js())
+            let work = Box::pin(async {
+                let rule = client.wait_for_rule(&id, target, wait, &cancelled).await?;
+                let mut w = JsonObject::new();
+                if let Some(rule) = &rule {
+                    w.object("rule", |o| write_rule(o, rule));
+                }
+                Ok(w.into_js())
+            });
+            race(work, signal, "waitForRule").await
         }))
     }
 }
