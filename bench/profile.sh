@@ -25,8 +25,10 @@ mkdir -p "$P/node" "$P/web" "$OUT"
 wasm-bindgen --keep-debug --target nodejs --no-typescript --out-dir "$P/node" "$WASM"
 wasm-bindgen --keep-debug --target web --no-typescript --out-dir "$P/web" "$WASM"
 for d in node web; do node_modules/.bin/wasm-opt -Oz -g "$P/$d/oss_replication_bg.wasm" -o "$P/$d/oss_replication_bg.wasm"; done
-node scripts/build-pkg.mjs "$P" >&2 # the Node entry embeds the wasm (see scripts/build-pkg.mjs)
-cp pkg/node/index.cjs pkg/node/index.mjs pkg/node/package.json "$P/node/"
+# The Node entry embeds the wasm (see scripts/build-pkg.mjs); --no-shrink keeps wasm-bindgen's
+# import names and an unminified glue, so the profiles and the crossing counts below name them.
+node scripts/build-pkg.mjs "$P" --no-shrink >&2
+cp pkg/node/index.cjs pkg/node/index.mjs pkg/node/esm.cjs pkg/node/package.json "$P/node/"
 
 {
   echo "## twiggy top (browser wasm with names; the names section is stripped when shipped)"

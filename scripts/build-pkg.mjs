@@ -13,8 +13,10 @@
 // export names shortened to `a`, `b`, … consistently in the wasm and the glues, the glues minified.
 // Every edit checks that the generated text is what it expects and fails loudly otherwise: a new
 // wasm-bindgen that changes the glue's layout must be looked at, not silently mis-patched.
-// Usage: node scripts/build-pkg.mjs [dir] [--install pkg-dir]
+// Usage: node scripts/build-pkg.mjs [dir] [--install pkg-dir] [--no-shrink]
 //   dir: wasm-bindgen's output (web/, node/) to process in place (default: pkg/ of this repository);
+//   --no-shrink: keep wasm-bindgen's names and the glue unminified (bench/profile.sh's copy, whose
+//   profiles and boundary counts name each import); never for the shipped package;
 //   --install: then move the generated files into pkg-dir, each by an atomic rename, so tests
 //   running while another build is under way never see a half-patched package (make build).
 import { readFileSync, writeFileSync, rmSync, existsSync, mkdirSync, renameSync, copyFileSync } from 'node:fs';
@@ -27,6 +29,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const installAt = args.indexOf('--install');
 const install = installAt >= 0 ? path.resolve(args.splice(installAt, 2)[1]) : null;
+const noShrinkAt = args.indexOf('--no-shrink');
+const shrink = noShrinkAt < 0;
+if (!shrink) args.splice(noShrinkAt, 1);
 const pkg = path.resolve(args[0] ?? path.join(root, 'pkg'));
 const src = path.join(root, 'pkg');
 const at = (...p) => path.join(pkg, ...p);
@@ -96,7 +101,8 @@ rmSync(at('node/oss_replication_bg.wasm'), { force: true });
 
 // --- Short wasm import/export names in the wasm and both glues, then the glues minified; checked
 // against the original pair (scripts/shrink-glue.mjs). Before the embedding: every variant gets it.
-try {
+if (!shrink) console.log('build-pkg: --no-shrink: names and glue as wasm-bindgen wrote them');
+else try {
   const log = await shrinkGlue({
     webGlue, nodeGlue, wasmFile: at('web/oss_replication_bg.wasm'), scratch: at(`.shrink-${process.pid}`),
   });
