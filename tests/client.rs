@@ -11,10 +11,7 @@ use std::task::{Context, Poll, Waker};
 use common::{Answer, NOW_MS, Scripted as Script, block_on};
 use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse};
 use oss_replication::replication::{Destination, ReplicationRule};
-use oss_replication::retry::RetryPolicy;
-use oss_replication::{
-    Credentials, Endpoint, EndpointOptions, Error, ErrorKind, Region, SignatureVersion,
-};
+use oss_replication::{Credentials, Error, ErrorKind, SignatureVersion};
 
 fn ok(body: &str) -> Answer {
     Ok(HttpResponse {
@@ -41,26 +38,7 @@ fn network() -> Answer {
 }
 
 fn config(version: SignatureVersion, retries: u32) -> ClientConfig {
-    let region = Region::new("cn-hangzhou").unwrap();
-    ClientConfig {
-        bucket: "source-bucket".into(),
-        endpoint: Endpoint::new(
-            &region,
-            &EndpointOptions {
-                endpoint: Some("http://127.0.0.1:9"),
-                ..Default::default()
-            },
-        )
-        .unwrap(),
-        region,
-        version,
-        retry: RetryPolicy {
-            max_retries: retries,
-            ..Default::default()
-        },
-        refresh_interval_ms: None,
-        timeout_ms: 1000.0,
-    }
+    common::config("source-bucket", version, retries)
 }
 
 fn client(script: &Rc<Script>) -> Client {

@@ -9,15 +9,12 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use common::{Scripted, block_on};
-use oss_replication::client::{Client, ClientConfig, HttpRequest, HttpResponse, Transport};
+use oss_replication::client::{Client, HttpRequest, HttpResponse, Transport};
 use oss_replication::insight::lag::Watch;
 use oss_replication::insight::replace::Target;
 use oss_replication::insight::{DestinationAccess, DiffOptions, WaitOptions};
 use oss_replication::replication::{Destination, ReplicationRule};
-use oss_replication::retry::RetryPolicy;
-use oss_replication::{
-    Credentials, Endpoint, EndpointOptions, ErrorKind, Region, SignatureVersion,
-};
+use oss_replication::{Credentials, ErrorKind, SignatureVersion};
 
 const NOW_MS: f64 = 1_767_225_600_000.0; // 2026-01-01T00:00:00Z
 
@@ -56,27 +53,8 @@ fn signing_region(r: &HttpRequest) -> String {
 }
 
 fn client(t: &Routed) -> Client {
-    let region = Region::new("cn-hangzhou").unwrap();
     Client::new(
-        ClientConfig {
-            bucket: "src".into(),
-            endpoint: Endpoint::new(
-                &region,
-                &EndpointOptions {
-                    endpoint: Some("http://127.0.0.1:9"),
-                    ..Default::default()
-                },
-            )
-            .unwrap(),
-            region,
-            version: SignatureVersion::V4,
-            retry: RetryPolicy {
-                max_retries: 0,
-                ..Default::default()
-            },
-            refresh_interval_ms: None,
-            timeout_ms: 1000.0,
-        },
+        common::config("src", SignatureVersion::V4, 0),
         t.clone(),
         Some(Credentials::new("AKID", "secret-value", None).unwrap()),
     )
@@ -172,29 +150,41 @@ fn check_rule_finds_the_real_region_of_a_destination_named_in_the_wrong_one() {
     assert_eq!(t.count("/dst/?bucketInfo"), 2, "{:?}", t.urls());
 }
 
-#[test]
-fn check_rule_reports_a_missing_destination_and_other_credentials_are_used() {
-    let t = routed(|r, _| {
+/// A source without versioning or rules; requests for `dst` are answered by `dst`.
+fn source_and(dst: impl Fn(&HttpRequest) -> HttpResponse + 'static) -> Routed {
+    routed(move |r, _| {
         if r.url.contains("/dst/") {
-            let auth = &r
-                .headers
-                .iter()
-                .find(|(k, _)| k == "authorization")
-                .unwrap()
-                .1;
-            assert!(auth.contains("Credential=DESTKEY/"), "{auth}");
-            return error(404, "NoSuchBucket", "no");
+            return dst(r);
         }
         match r.url.split('?').nth(1).unwrap() {
             "versioning" => xml("<VersioningConfiguration/>"),
             "replicationLocation" => xml(LOCATIONS),
             _ => error(404, "NoSuchReplicationConfiguration", "none"),
         }
-    });
-    let access = DestinationAccess {
+    })
+}
+
+/// Static keys of the destination's own account.
+fn destination_keys() -> DestinationAccess {
+    DestinationAccess {
         endpoint: None,
         credentials: Some(Credentials::new("DESTKEY", "dest-secret", None).unwrap()),
-    };
+    }
+}
+
+#[test]
+fn check_rule_reports_a_missing_destination_and_other_credentials_are_used() {
+    let t = source_and(|r| {
+        let auth = &r
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .unwrap()
+            .1;
+        assert!(auth.contains("Credential=DESTKEY/"), "{auth}");
+        error(404, "NoSuchBucket", "no")
+    });
+    let access = destination_keys();
     let report = block_on(client(&t).check_rule(&rule("oss-cn-beijing"), &access)).unwrap();
     assert_eq!(codes(&report), ["DestinationNotFound"]);
     assert_eq!(report.destination_exists, Some(false));
@@ -205,22 +195,10 @@ fn a_destination_with_its_own_keys_never_gets_the_sources_refreshed_keys() {
     // The destination client shares the source's transport, not its refresh
     // callback: refused destination keys are reported, never swapped for the
     // source account's (which would send them to another account's bucket).
-    let t = routed(|r, _| {
-        if r.url.contains("/dst/") {
-            return error(403, "InvalidAccessKeyId", "destination key refused");
-        }
-        match r.url.split('?').nth(1).unwrap() {
-            "versioning" => xml("<VersioningConfiguration/>"),
-            "replicationLocation" => xml(LOCATIONS),
-            _ => error(404, "NoSuchReplicationConfiguration", "none"),
-        }
-    });
+    let t = source_and(|_| error(403, "InvalidAccessKeyId", "destination key refused"));
     *t.refresh_with.borrow_mut() = Some(Ok(("source-token".into(), None)));
-    let access = DestinationAccess {
-        endpoint: None,
-        credentials: Some(Credentials::new("DESTKEY", "dest-secret", None).unwrap()),
-    };
-    let report = block_on(client(&t).check_rule(&rule("oss-cn-beijing"), &access)).unwrap();
+    let report =
+        block_on(client(&t).check_rule(&rule("oss-cn-beijing"), &destination_keys())).unwrap();
     assert_eq!(report.destination_exists, None);
     assert_eq!(t.refreshes.get(), 0, "the source's callback was called");
     let sent = t.sent.borrow();

@@ -12,8 +12,11 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use oss_replication::client::{HttpRequest, HttpResponse, LocalFuture, Transport};
-use oss_replication::{Credentials, Error, ErrorKind};
+use oss_replication::client::{ClientConfig, HttpRequest, HttpResponse, LocalFuture, Transport};
+use oss_replication::retry::RetryPolicy;
+use oss_replication::{
+    Credentials, Endpoint, EndpointOptions, Error, ErrorKind, Region, SignatureVersion,
+};
 
 /// The scripted clock's start: 2024-04-17T08:00:00Z.
 pub const NOW_MS: f64 = 1_713_340_800_000.0;
@@ -152,6 +155,31 @@ impl Transport for Scripted {
                 Err(msg) => Err(Error::new(ErrorKind::Credentials, "Callback", msg)),
             })
         })
+    }
+}
+
+/// A client for `bucket` in cn-hangzhou, sending to an address nothing answers
+/// (the transport is scripted), with `retries` retries and a 1 s timeout.
+pub fn config(bucket: &str, version: SignatureVersion, retries: u32) -> ClientConfig {
+    let region = Region::new("cn-hangzhou").unwrap();
+    ClientConfig {
+        bucket: bucket.into(),
+        endpoint: Endpoint::new(
+            &region,
+            &EndpointOptions {
+                endpoint: Some("http://127.0.0.1:9"),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+        region,
+        version,
+        retry: RetryPolicy {
+            max_retries: retries,
+            ..Default::default()
+        },
+        refresh_interval_ms: None,
+        timeout_ms: 1000.0,
     }
 }
 
