@@ -20,11 +20,6 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     fn reflect_get(target: &JsValue, key: &str) -> JsValue;
 
-    /// [`reflect_get`] with the key as a JavaScript string made once
-    /// ([`Reader::raw_key`]): no key text crosses the boundary per read.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
-    fn reflect_get_key(target: &JsValue, key: &JsValue) -> JsValue;
-
     /// `Reflect.set` without js-sys's exception wrapper; only on objects this crate made.
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     pub(crate) fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
@@ -97,10 +92,12 @@ impl<'a> Reader<'a> {
         v
     }
 
-    /// [`Reader::raw`] with the key as a JavaScript string the caller keeps
-    /// (hot paths read the same keys on every call).
-    pub(crate) fn raw_key(&self, key: &JsValue) -> JsValue {
-        let v = reflect_get_key(self.value, key);
+    /// [`Reader::raw`] through `get`, an imported getter of one property
+    /// (`obj.name` in the glue): no key text crosses the boundary, and the
+    /// property read has its own inline cache (hot paths read the same keys on
+    /// every call).
+    pub(crate) fn raw_with(&self, get: fn(&JsValue) -> JsValue) -> JsValue {
+        let v = get(self.value);
         if !v.is_undefined() {
             self.seen.set(self.seen.get() + 1);
         }

@@ -73,77 +73,66 @@ struct CachedSigner {
     creds: Credentials,
 }
 
-/// The property names `signRequest` reads and writes, as JavaScript strings
-/// made once: a read or write by name would send the name's text across the
-/// boundary (and decode it) on every call.
-struct Names {
-    method: JsValue,
-    bucket: JsValue,
-    url: JsValue,
-    headers: JsValue,
-    body: JsValue,
-    access_key_id: JsValue,
-    access_key_secret: JsValue,
-    sts_token: JsValue,
-    version: JsValue,
-    region: JsValue,
-    time: JsValue,
-    subresources: JsValue,
-    additional_headers: JsValue,
-    x_oss_date: JsValue,
-    x_oss_content_sha256: JsValue,
-    x_oss_security_token: JsValue,
-    authorization: JsValue,
-    unsigned_payload: JsValue,
+#[wasm_bindgen]
+extern "C" {
+    /// The objects `signRequest` reads and the one it returns, accessed through
+    /// one imported getter or setter per property (`obj.method`,
+    /// `out["x-oss-date"] = v` in the glue): no property name crosses the
+    /// boundary, and each access site keeps its own inline cache.
+    type Props;
+
+    #[wasm_bindgen(method, getter)]
+    fn method(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn bucket(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter = accessKeyId)]
+    fn access_key_id(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter = accessKeySecret)]
+    fn access_key_secret(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter = stsToken)]
+    fn sts_token(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn version(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn region(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn time(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn subresources(this: &Props) -> JsValue;
+    #[wasm_bindgen(method, getter = additionalHeaders)]
+    fn additional_headers(this: &Props) -> JsValue;
+
+    #[wasm_bindgen(method, setter = "x-oss-date")]
+    fn set_x_oss_date(this: &Props, value: &JsValue);
+    #[wasm_bindgen(method, setter = "x-oss-content-sha256")]
+    fn set_x_oss_content_sha256(this: &Props, value: &JsValue);
+    #[wasm_bindgen(method, setter = "x-oss-security-token")]
+    fn set_x_oss_security_token(this: &Props, value: &JsValue);
+    #[wasm_bindgen(method, setter)]
+    fn set_authorization(this: &Props, value: &JsValue);
+
+    /// `out[name] = value`, for `content-md5` (the one other name signing adds).
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set_other(this: &Props, name: &JsValue, value: &JsValue);
 }
 
-impl Names {
-    fn new() -> Self {
-        let s = JsValue::from_str;
-        Names {
-            method: s("method"),
-            bucket: s("bucket"),
-            url: s("url"),
-            headers: s("headers"),
-            body: s("body"),
-            access_key_id: s("accessKeyId"),
-            access_key_secret: s("accessKeySecret"),
-            sts_token: s("stsToken"),
-            version: s("version"),
-            region: s("region"),
-            time: s("time"),
-            subresources: s("subresources"),
-            additional_headers: s("additionalHeaders"),
-            x_oss_date: s("x-oss-date"),
-            x_oss_content_sha256: s("x-oss-content-sha256"),
-            x_oss_security_token: s("x-oss-security-token"),
-            authorization: s("authorization"),
-            unsigned_payload: s(UNSIGNED_PAYLOAD),
-        }
-    }
-
-    /// The name of a header `signRequest` adds, when it is one of them.
-    fn header(&self, name: &str) -> Option<&JsValue> {
-        match name {
-            "x-oss-date" => Some(&self.x_oss_date),
-            "x-oss-content-sha256" => Some(&self.x_oss_content_sha256),
-            "x-oss-security-token" => Some(&self.x_oss_security_token),
-            "authorization" => Some(&self.authorization),
-            _ => None,
-        }
-    }
+/// `obj.<name>` as a plain function, for [`Reader::raw_with`].
+macro_rules! getter {
+    ($name:ident) => {
+        |v: &JsValue| v.unchecked_ref::<Props>().$name()
+    };
 }
 
 thread_local! {
     static SIGNER: RefCell<Option<CachedSigner>> = const { RefCell::new(None) };
-    static NAMES: Names = Names::new();
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// `Reflect.set` with a key made once; only on the object `signRequest` returns.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn set_key(target: &JsValue, key: &JsValue, value: &JsValue) -> bool;
+    /// `UNSIGNED-PAYLOAD` as a JavaScript string, made once.
+    static UNSIGNED: JsValue = JsValue::from_str(UNSIGNED_PAYLOAD);
 }
 
 /// Whether `a` and `b` are the same JavaScript value (strings by content).
@@ -153,10 +142,10 @@ fn same(a: &JsValue, b: &JsValue) -> bool {
 
 /// The cached signer for these credential values, built (and validated) anew
 /// when any of them changed.
-fn signer_for(c: &Reader<'_>, n: &Names) -> Result<(), Error> {
-    let id = c.raw_key(&n.access_key_id);
-    let secret = c.raw_key(&n.access_key_secret);
-    let token = c.raw_key(&n.sts_token);
+fn signer_for(c: &Reader<'_>) -> Result<(), Error> {
+    let id = c.raw_with(getter!(access_key_id));
+    let secret = c.raw_with(getter!(access_key_secret));
+    let token = c.raw_with(getter!(sts_token));
     let hit = SIGNER.with(|s| {
         s.borrow()
             .as_ref()
@@ -186,15 +175,6 @@ fn sign_impl(
     credentials: &JsValue,
     options: &JsValue,
 ) -> Result<JsValue, Error> {
-    NAMES.with(|n| sign_with(request, credentials, options, n))
-}
-
-fn sign_with(
-    request: &JsValue,
-    credentials: &JsValue,
-    options: &JsValue,
-    n: &Names,
-) -> Result<JsValue, Error> {
     let r = Reader::new(
         request,
         "request",
@@ -216,23 +196,27 @@ fn sign_with(
             "additionalHeaders",
         ],
     )?;
-    let method = r.required_string_of("method", &r.raw_key(&n.method))?;
-    let bucket = r.string_of("bucket", &r.raw_key(&n.bucket))?;
-    let url = r.required_string_of("url", &r.raw_key(&n.url))?;
-    let headers = headers_from_js(&r.raw_key(&n.headers))?;
-    let body = body_from_js(&r.raw_key(&n.body))?;
-    signer_for(&c, n)?;
+    let method = r.required_string_of("method", &r.raw_with(getter!(method)))?;
+    let bucket = r.string_of("bucket", &r.raw_with(getter!(bucket)))?;
+    let url = r.required_string_of("url", &r.raw_with(getter!(url)))?;
+    let headers = headers_from_js(&r.raw_with(getter!(headers)))?;
+    let body = body_from_js(&r.raw_with(getter!(body)))?;
+    signer_for(&c)?;
     let version = SignatureVersion::from_option(
-        o.string_of("version", &o.raw_key(&n.version))?.as_deref(),
+        o.string_of("version", &o.raw_with(getter!(version)))?
+            .as_deref(),
         "options.version",
     )?;
-    let region = o.string_of("region", &o.raw_key(&n.region))?;
+    let region = o.string_of("region", &o.raw_with(getter!(region)))?;
     let time = o
-        .number_of("time", &o.raw_key(&n.time))?
+        .number_of("time", &o.raw_with(getter!(time)))?
         .ok_or_else(|| Error::invalid("options.time (epoch milliseconds) is required"))?;
-    let subresources = o.opt_strings_of("subresources", &o.raw_key(&n.subresources))?;
+    let subresources = o.opt_strings_of("subresources", &o.raw_with(getter!(subresources)))?;
     let additional = o
-        .opt_strings_of("additionalHeaders", &o.raw_key(&n.additional_headers))?
+        .opt_strings_of(
+            "additionalHeaders",
+            &o.raw_with(getter!(additional_headers)),
+        )?
         .unwrap_or_default();
     r.finish()?;
     c.finish()?;
@@ -263,31 +247,46 @@ fn sign_with(
                 additional_headers: &additional_refs,
             },
         )?;
-        Ok(headers_to_js(&signed, signer, n))
+        Ok(headers_to_js(&signed, headers.len(), signer))
     })
 }
 
-/// The headers to send as a plain object, in order. The names `signRequest`
-/// adds and the `UNSIGNED-PAYLOAD` value are strings made once; the token goes
-/// back as the caller's own string (it is neither copied out nor decoded).
-fn headers_to_js(signed: &[(String, String)], signer: &CachedSigner, n: &Names) -> JsValue {
-    let out: JsValue = Object::new().into();
-    let token = signer.creds.security_token();
-    for (k, v) in signed {
-        // A token given as credentials is always a (non-empty) JavaScript string.
-        let made;
-        let value = if k == "x-oss-security-token" && Some(v.as_str()) == token {
-            &signer.token
+/// The headers to send as a plain object, in order: `signed` starts with the
+/// caller's `given` headers, then what signing added. The token goes back as
+/// the caller's own string (neither copied out nor decoded) and
+/// `UNSIGNED-PAYLOAD` as a string made once.
+fn headers_to_js(signed: &[(String, String)], given: usize, signer: &CachedSigner) -> JsValue {
+    // Only signing adds a header after the given ones, and the token it adds is
+    // the credentials' one, a non-empty JavaScript string.
+    let value = |i: usize, k: &str, v: &str| {
+        if i >= given && k == "x-oss-security-token" {
+            signer.token.clone()
         } else if v == UNSIGNED_PAYLOAD {
-            &n.unsigned_payload
+            UNSIGNED.with(JsValue::clone)
         } else {
-            made = JsValue::from_str(v);
-            &made
-        };
-        match n.header(k) {
-            Some(name) => set_key(&out, name, value),
-            None => set_key(&out, &JsValue::from_str(k), value),
-        };
+            JsValue::from_str(v)
+        }
+    };
+    if given > 0 {
+        // Names chosen by the caller are defined as own properties, as a
+        // literal would (`__proto__` too, which an assignment would not define).
+        let entries = Array::new();
+        for (i, (k, v)) in signed.iter().enumerate() {
+            entries.push(&Array::of2(&JsValue::from_str(k), &value(i, k, v)));
+        }
+        return Object::from_entries(&entries).map_or(JsValue::UNDEFINED, Into::into);
+    }
+    let out: JsValue = Object::new().into();
+    let props = out.unchecked_ref::<Props>();
+    for (i, (k, v)) in signed.iter().enumerate() {
+        let v = value(i, k, v);
+        match k.as_str() {
+            "x-oss-date" => props.set_x_oss_date(&v),
+            "x-oss-content-sha256" => props.set_x_oss_content_sha256(&v),
+            "x-oss-security-token" => props.set_x_oss_security_token(&v),
+            "authorization" => props.set_authorization(&v),
+            _ => props.set_other(&JsValue::from_str(k), &v),
+        }
     }
     out
 }
