@@ -83,3 +83,39 @@ test('Node ESM entry re-exports every name of the CommonJS entry, the same objec
   for (const k of expected) assert.equal(esm[k], cjs[k], k);
   assert.equal(esm.default, cjs.init);
 });
+
+// The first init call of a process decides how the wasm is found, and node/index.cjs and
+// web/facade.js (behind the embedded entry) each unwrap it in their own code: they must accept
+// the same forms (wasm-bindgen 0.1 bare inputs, `{ module }` / `{ module_or_path }`, promises,
+// nothing), load the same wasm and print nothing.
+const INIT_FORMS = {
+  'initSync(Module)': 'm.initSync(new WebAssembly.Module(bytes))',
+  'initSync(bytes)': 'm.initSync(bytes)',
+  'initSync({ module: Module })': 'm.initSync({ module: new WebAssembly.Module(bytes) })',
+  'initSync({ module: bytes })': 'm.initSync({ module: bytes })',
+  'initSync({})': 'm.initSync({})',
+  'init()': 'await m.default()',
+  'init({ module_or_path: bytes })': 'await m.default({ module_or_path: bytes })',
+  'init({ module_or_path: Promise<Module> })': 'await m.default({ module_or_path: Promise.resolve(new WebAssembly.Module(bytes)) })',
+  'init(Promise<bytes>)': 'await m.default(Promise.resolve(bytes))',
+};
+const ENTRIES = { 'node/index.mjs': '../../pkg/node/index.mjs', 'embedded/index.js': '../../pkg/embedded/index.js' };
+
+test('Node and embedded entries: every init form loads the wasm, then signs, printing nothing', () => {
+  const wasmPath = fileURLToPath(new URL('../../pkg/web/oss_replication_bg.wasm', import.meta.url));
+  for (const [entryName, rel] of Object.entries(ENTRIES)) {
+    for (const [form, call] of Object.entries(INIT_FORMS)) {
+      const code = `
+        const printed = [];
+        for (const k of ['log', 'warn', 'error', 'info']) console[k] = (...a) => printed.push(a.join(' '));
+        const bytes = (await import('node:fs')).readFileSync(${JSON.stringify(wasmPath)});
+        const m = await import(${JSON.stringify(new URL(rel, import.meta.url).href)});
+        ${call};
+        const authorization = m.signRequest(...${JSON.stringify(VECTOR)}).authorization;
+        process.stdout.write(JSON.stringify({ authorization, printed }));`;
+      const r = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }));
+      assert.ok(r.authorization.endsWith(SIGNATURE), `${entryName} ${form}: ${r.authorization}`);
+      assert.deepEqual(r.printed, [], `${entryName} ${form}`);
+    }
+  }
+});
