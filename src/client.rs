@@ -264,8 +264,9 @@ impl Client {
     }
 
     /// The driver of one call's attempts, deliberately not generic (one copy in
-    /// the wasm, as the client itself): it signs, sends and reports each outcome to [`Attempts`], which
-    /// decides what happens next. `accept` parses a 2xx answer and keeps the value.
+    /// the wasm, as the client itself): it signs, sends and reports each outcome
+    /// to [`Attempts`], which decides what happens next. `accept` parses a 2xx
+    /// answer and keeps the value.
     async fn send_with_retries(
         &self,
         req: &OssRequest,
