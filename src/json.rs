@@ -9,11 +9,10 @@ pub struct JsonObject {
     empty: bool,
 }
 
-fn escape_into(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    // Copy runs of plain characters at once; only `"`, `\` and controls are escaped.
-    // A plain index loop: at opt-level "z" a byte iterator stays a call per byte.
+/// Appends `s` with JSON's escapes, without quotes. Runs of plain characters are
+/// copied at once; only `"`, `\` and controls are escaped. A plain index loop:
+/// at opt-level "z" a byte iterator stays a call per byte.
+fn escape_body(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -36,7 +35,6 @@ fn escape_into(out: &mut String, s: &str) {
         i += 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 impl JsonObject {
@@ -48,19 +46,22 @@ impl JsonObject {
         }
     }
 
-    fn key(&mut self, key: &str) -> &mut String {
-        if !self.empty {
-            self.out.push(',');
-        }
+    /// Starts a member: `"key"` (after a comma unless it is the first) and
+    /// `after`, which holds the colon and the opening of the value: one copy
+    /// each instead of a push per punctuation mark.
+    fn member(&mut self, key: &str, after: &str) -> &mut String {
+        self.out.push_str(if self.empty { "\"" } else { ",\"" });
         self.empty = false;
-        escape_into(&mut self.out, key);
-        self.out.push(':');
+        escape_body(&mut self.out, key);
+        self.out.push_str(after);
         &mut self.out
     }
 
     /// `key: "value"`.
     pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
-        escape_into(self.key(key), value);
+        let out = self.member(key, "\":\"");
+        escape_body(out, value);
+        out.push('"');
         self
     }
 
@@ -75,20 +76,18 @@ impl JsonObject {
     /// `key: true|false` when `value` is present.
     pub fn opt_bool(&mut self, key: &str, value: Option<bool>) -> &mut Self {
         if let Some(v) = value {
-            self.key(key).push_str(if v { "true" } else { "false" });
+            self.member(key, if v { "\":true" } else { "\":false" });
         }
         self
     }
 
     /// `key: ["...", ...]`.
     pub fn strings(&mut self, key: &str, items: &[String]) -> &mut Self {
-        let out = self.key(key);
-        out.push('[');
+        let out = self.member(key, "\":[");
         for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            escape_into(out, item);
+            out.push_str(if i == 0 { "\"" } else { ",\"" });
+            escape_body(out, item);
+            out.push('"');
         }
         out.push(']');
         self
@@ -96,7 +95,7 @@ impl JsonObject {
 
     /// `key: {...}`, written by `write` straight into this buffer.
     pub fn object(&mut self, key: &str, write: impl FnOnce(&mut JsonObject)) -> &mut Self {
-        self.key(key);
+        self.member(key, "\":{");
         self.nested(write);
         self
     }
@@ -108,24 +107,22 @@ impl JsonObject {
         items: &[T],
         write: impl Fn(&mut JsonObject, &T),
     ) -> &mut Self {
-        self.key(key).push('[');
+        self.member(key, "\":[");
         for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
+            self.out.push_str(if i == 0 { "{" } else { ",{" });
             self.nested(|o| write(o, item));
         }
         self.out.push(']');
         self
     }
 
-    /// Writes one object into this buffer: no per-object strings to allocate and copy.
+    /// Writes the members and the closing `}` of an object whose `{` is written,
+    /// into this buffer: no per-object strings to allocate and copy.
     fn nested(&mut self, write: impl FnOnce(&mut JsonObject)) {
         let mut child = JsonObject {
             out: std::mem::take(&mut self.out),
             empty: true,
         };
-        child.out.push('{');
         write(&mut child);
         child.out.push('}');
         self.out = child.out;

@@ -213,7 +213,7 @@ impl<'a, 'r> Events<'a, 'r> {
                 }
                 Some(Token::Start { name: qname, empty }) => {
                     // The local name: any namespace prefix dropped.
-                    let local = match qname.iter().position(|&b| b == b':') {
+                    let local = match tokens::find(qname, b':') {
                         Some(colon) => &qname[colon + 1..],
                         None => qname,
                     };

@@ -152,15 +152,28 @@ fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     }
 }
 
+/// `text` without leading and trailing (Unicode) whitespace. Values rarely have
+/// any: when both ends are printable ASCII, `text` is returned without the
+/// character-by-character scan of `str::trim`.
+fn trim(text: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = text.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Trimmed, or `None` when that leaves nothing: codes, statuses, names.
 fn trimmed(text: &str) -> Option<String> {
-    let t = text.trim();
+    let t = trim(text);
     (!t.is_empty()).then(|| t.to_owned())
 }
 
 /// `Some(true)` when the trimmed `text` is one of `on` (any case), `None` when empty.
 fn flag(text: &str, on: &[&str]) -> Option<bool> {
-    let t = text.trim();
+    let t = trim(text);
     (!t.is_empty()).then(|| on.iter().any(|o| t.eq_ignore_ascii_case(o)))
 }
 
@@ -178,7 +191,7 @@ impl RuleRead {
             Field::Action => {
                 r.actions = text
                     .split(',')
-                    .map(str::trim)
+                    .map(trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
                     .collect();
@@ -337,6 +350,28 @@ mod tests {
                     Slot::Kept(Some(_))
                 ));
             }
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for t in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "\u{a0}x",
+            "x\u{a0}",
+            "\u{85}x\u{3000}",
+            "é",
+            "a b",
+            "\u{7f}",
+            "\u{b}x\u{c}",
+            "!~",
+        ] {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
         }
     }
 

@@ -68,13 +68,16 @@ fn tag_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// Index of the first `<` in `bytes`, or its length.
-fn text_end(bytes: &[u8]) -> usize {
+/// Index of the first `byte` in `bytes`.
+pub(super) fn find(bytes: &[u8], byte: u8) -> Option<usize> {
     let mut i = 0;
-    while i < bytes.len() && bytes[i] != b'<' {
+    while i < bytes.len() {
+        if bytes[i] == byte {
+            return Some(i);
+        }
         i += 1;
     }
-    i
+    None
 }
 
 /// Index of the first `>` whose preceding bytes of `bytes[..i]` end with `tail`,
@@ -113,7 +116,7 @@ impl<'a> Tokenizer<'a> {
                 return Ok(None);
             };
             if first != b'<' {
-                let len = text_end(rest);
+                let len = find(rest, b'<').unwrap_or(rest.len());
                 self.pos += len;
                 return Ok(Some(Token::Text(&rest[..len])));
             }
@@ -169,10 +172,12 @@ impl<'a> Tokenizer<'a> {
                     };
                     self.pos = at + 1 + end + 1;
                     let content = &inner[1..end];
-                    let name = match content.iter().rposition(|&b| !is_space(b)) {
-                        Some(last) => &content[..=last],
-                        None => content,
-                    };
+                    let mut len = content.len();
+                    while len > 0 && is_space(content[len - 1]) {
+                        len -= 1;
+                    }
+                    // All whitespace (`</ >`): the content as it is.
+                    let name = if len == 0 { content } else { &content[..len] };
                     return Ok(Some(Token::End(name)));
                 }
                 Some(_) => {
@@ -185,8 +190,11 @@ impl<'a> Tokenizer<'a> {
                         Some(c) => (c, true),
                         None => (content, false),
                     };
-                    let name_len = content.iter().position(|&b| is_space(b));
-                    let name = &content[..name_len.unwrap_or(content.len())];
+                    let mut name_len = 0;
+                    while name_len < content.len() && !is_space(content[name_len]) {
+                        name_len += 1;
+                    }
+                    let name = &content[..name_len];
                     return Ok(Some(Token::Start { name, empty }));
                 }
             }
@@ -213,7 +221,7 @@ fn doctype_end(inner: &[u8]) -> Option<usize> {
 /// (no DOCTYPE can declare one).
 pub(super) fn unescape(raw: &str) -> Result<std::borrow::Cow<'_, str>, String> {
     let bytes = raw.as_bytes();
-    let Some(mut amp) = bytes.iter().position(|&b| b == b'&') else {
+    let Some(mut amp) = find(bytes, b'&') else {
         return Ok(raw.into());
     };
     let mut out = String::with_capacity(raw.len());
@@ -239,7 +247,7 @@ pub(super) fn unescape(raw: &str) -> Result<std::borrow::Cow<'_, str>, String> {
             }),
         }
         done = semi + 1;
-        match bytes[done..].iter().position(|&b| b == b'&') {
+        match find(&bytes[done..], b'&') {
             Some(p) => amp = done + p,
             None => break,
         }
