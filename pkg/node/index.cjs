@@ -36,6 +36,10 @@ class OssError extends Error {
 
 let wasm;
 
+// initSync and init unwrap their input as web/facade.js does, in their own few lines: that file
+// is ESM for browsers, this one CommonJS with its own glue, and a shared copy would be one more
+// module to load at start-up. tests/pkg/node-entry.test.mjs holds the two to the same forms.
+
 /** `{ module }` (the current form) or a bare module/bytes (0.1 code). */
 function initSync(input) {
   if (wasm) return wasm;
