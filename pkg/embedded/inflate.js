@@ -8,18 +8,42 @@ const LEN_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 4
 const LEN_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
 const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
 const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const FAST = 9;
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
-/** Canonical Huffman table: how many codes of each length, and the symbols in code order. */
+/**
+ * Canonical Huffman table: how many codes of each length and the symbols in code order (for the
+ * bit-by-bit decode, after puff.c), plus a lookup on the next FAST input bits for the codes that
+ * fit in them: most symbols then take one step instead of one per bit, which matters most before
+ * the JIT has warmed up (cold Chromium 148, 226 KB out: min 17.6 -> 8.3-10.8 ms over 20 fresh
+ * contexts). fast[bits] = symbol << 4 | length, or 0 where the code is longer.
+ */
 function table(lengths, start, n) {
   const count = new Uint16Array(16);
   const offset = new Uint16Array(16);
   const symbol = new Uint16Array(n);
+  const fast = new Uint16Array(1 << FAST);
   for (let i = 0; i < n; i++) count[lengths[start + i]]++;
   count[0] = 0;
   for (let len = 1; len < 15; len++) offset[len + 1] = offset[len] + count[len];
-  for (let i = 0; i < n; i++) if (lengths[start + i]) symbol[offset[lengths[start + i]]++] = i;
-  return { count, symbol };
+  for (let i = 0; i < n; i++) {
+    const len = lengths[start + i];
+    if (!len) continue;
+    const k = offset[len]++;
+    symbol[k] = i;
+    if (len > FAST) continue;
+    // The code of the k-th symbol in code order; DEFLATE sends it most significant bit first.
+    let code = 0;
+    for (let l = 1, first = 0, index = 0; l <= len; l++) {
+      if (l === len) code = first + k - index;
+      index += count[l];
+      first = (first + count[l]) << 1;
+    }
+    let rev = 0;
+    for (let b = 0; b < len; b++) rev |= ((code >> b) & 1) << (len - 1 - b);
+    for (let j = rev; j < 1 << FAST; j += 1 << len) fast[j] = (i << 4) | len;
+  }
+  return { count, symbol, fast };
 }
 
 /**
@@ -50,6 +74,16 @@ export function inflateRaw(src, size) {
     return v;
   };
   const decode = (t) => {
+    while (cnt < FAST && pos < src.length) {
+      buf |= src[pos++] << cnt;
+      cnt += 8;
+    }
+    const e = t.fast[buf & ((1 << FAST) - 1)];
+    if (e && (e & 15) <= cnt) {
+      buf >>>= e & 15;
+      cnt -= e & 15;
+      return e >> 4;
+    }
     let code = 0;
     let first = 0;
     let index = 0;
@@ -68,6 +102,9 @@ export function inflateRaw(src, size) {
     last = bits(1);
     const type = bits(2);
     if (type === 0) {
+      // Byte-aligned from here: drop the rest of this byte, and give back the whole bytes the
+      // lookup read ahead.
+      pos -= cnt >> 3;
       buf = 0;
       cnt = 0;
       if (pos + 4 > src.length) fail('truncated');
