@@ -173,6 +173,7 @@ impl<'a, 'r> Events<'a, 'r> {
     }
 
     /// `bytes` (a slice of the body) as text, when it is UTF-8.
+    #[inline(always)]
     fn as_str(&self, bytes: &'a [u8]) -> Option<&'a str> {
         // Token bounds are ASCII bytes, hence character boundaries of a UTF-8 body.
         let at = bytes.as_ptr() as usize - self.body.as_ptr() as usize;

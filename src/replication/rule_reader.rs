@@ -87,6 +87,7 @@ enum Slot {
 /// The slot of a child named `name` of a `parent` element, and its bit among
 /// the parent's children: only the first child with a given bit is read (0:
 /// every one is). `first_rule_only` reads only the root's first `<Rule>`.
+#[inline(always)]
 fn child_of(parent: Slot, name: &str, first_rule_only: bool) -> (Slot, u32) {
     use Field::*;
     match parent {
@@ -144,6 +145,7 @@ fn child_of(parent: Slot, name: &str, first_rule_only: bool) -> (Slot, u32) {
 
 /// Appends a piece of text: the first piece is kept as it came (usually
 /// borrowed from the body), later ones make it owned.
+#[inline(always)]
 fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     if text.is_empty() {
         *text = piece;
@@ -155,6 +157,7 @@ fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
 /// `text` without leading and trailing (Unicode) whitespace. Values rarely have
 /// any: when both ends are printable ASCII, `text` is returned without the
 /// character-by-character scan of `str::trim`.
+#[inline(always)]
 fn trim(text: &str) -> &str {
     let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
     let bytes = text.as_bytes();
