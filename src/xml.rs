@@ -493,6 +493,41 @@ mod tests {
     }
 
     #[test]
+    fn events_come_in_document_order() {
+        let body = b"\xEF\xBB\xBF <?xml?><!-- c --><n:Root a='>'><A/>t&amp;<![CDATA[<c>]]><B>\n</B></n:Root>\n<!-- end -->";
+        let mut events = Events::new(body, "Root").unwrap();
+        let mut got = Vec::new();
+        while let Some(event) = events.next().unwrap() {
+            got.push(event);
+        }
+        use Event::*;
+        assert_eq!(
+            got,
+            [
+                Start("Root"),
+                Start("A"),
+                End,
+                Text("t&".into()),
+                Text("<c>".into()),
+                Start("B"),
+                Text("\n".into()),
+                End,
+                End
+            ]
+        );
+        // Errors surface where the tree's do: after the events before them.
+        let mut events = Events::new(b"<Root><A>x</B></Root>", "Root").unwrap();
+        assert_eq!(events.next().unwrap(), Some(Start("Root")));
+        assert_eq!(events.next().unwrap(), Some(Start("A")));
+        assert_eq!(events.next().unwrap(), Some(Text("x".into())));
+        assert_eq!(
+            events.next().unwrap_err().message(),
+            "malformed XML in <Root> response at byte 10: </B> closes <A>"
+        );
+        assert!(Events::new(b" \n", "Root").is_err());
+    }
+
+    #[test]
     fn writer_escapes() {
         let mut w = XmlWriter::default();
         w.open("R").leaf("ID", "a<b>&c\"'\r\u{1}\t").close("R");
