@@ -104,6 +104,59 @@ impl<'a> Reader<'a> {
         v
     }
 
+    /// The value `get` reads, or `None` when it is undefined (one crossing).
+    pub(crate) fn defined_with(&self, get: fn(&JsValue) -> JsValue) -> Option<JsValue> {
+        let v = get(self.value);
+        if v.is_undefined() {
+            return None;
+        }
+        self.seen.set(self.seen.get() + 1);
+        Some(v)
+    }
+
+    /// [`Reader::string_of`] of the value `get` reads: a string is taken in
+    /// one crossing, without asking first whether it is undefined.
+    pub(crate) fn string_with(
+        &self,
+        key: &str,
+        get: fn(&JsValue) -> JsValue,
+    ) -> Result<Option<String>, Error> {
+        let v = get(self.value);
+        if let Some(s) = v.as_string() {
+            self.seen.set(self.seen.get() + 1);
+            return Ok(Some(s));
+        }
+        if !v.is_undefined() {
+            self.seen.set(self.seen.get() + 1);
+        }
+        self.string_of(key, &v)
+    }
+
+    /// [`Reader::required_string_of`] of the value `get` reads.
+    pub(crate) fn required_string_with(
+        &self,
+        key: &str,
+        get: fn(&JsValue) -> JsValue,
+    ) -> Result<String, Error> {
+        self.string_with(key, get)?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::invalid(format!("{}.{key} is required", self.path)))
+    }
+
+    /// [`Reader::number_of`] of the value `get` reads: a number is taken in
+    /// one crossing, without asking first whether it is undefined.
+    pub(crate) fn number_with(
+        &self,
+        key: &str,
+        get: fn(&JsValue) -> JsValue,
+    ) -> Result<Option<f64>, Error> {
+        let v = get(self.value);
+        if v.as_f64().is_some() || !v.is_undefined() {
+            self.seen.set(self.seen.get() + 1);
+        }
+        self.number_of(key, &v)
+    }
+
     fn present(&self, key: &str) -> Option<JsValue> {
         let v = self.raw(key);
         (!v.is_undefined() && !v.is_null()).then_some(v)
@@ -119,12 +172,14 @@ impl<'a> Reader<'a> {
 
     /// [`Reader::string`] of a value already read with [`Reader::raw`].
     pub(crate) fn string_of(&self, key: &str, v: &JsValue) -> Result<Option<String>, Error> {
-        if v.is_undefined() || v.is_null() {
+        // The string first: one crossing for the usual case, not three.
+        if let Some(s) = v.as_string() {
+            return Ok(Some(s));
+        }
+        if absent(v) {
             return Ok(None);
         }
-        v.as_string()
-            .map(Some)
-            .ok_or_else(|| type_error(self.path, key, "a string"))
+        Err(type_error(self.path, key, "a string"))
     }
 
     /// [`Reader::required_string`] of a value already read with [`Reader::raw`].
@@ -151,13 +206,12 @@ impl<'a> Reader<'a> {
 
     /// [`Reader::number`] of a value already read.
     pub(crate) fn number_of(&self, key: &str, v: &JsValue) -> Result<Option<f64>, Error> {
-        if absent(v) {
-            return Ok(None);
+        // The number first: one crossing for the usual case, not three.
+        match v.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+            None if absent(v) => Ok(None),
+            _ => Err(type_error(self.path, key, "a non-negative number")),
         }
-        v.as_f64()
-            .filter(|n| n.is_finite() && *n >= 0.0)
-            .map(Some)
-            .ok_or_else(|| type_error(self.path, key, "a non-negative number"))
     }
 
     pub(crate) fn strings(&self, key: &str) -> Result<Vec<String>, Error> {

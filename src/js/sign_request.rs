@@ -13,10 +13,11 @@ use crate::sign::SignatureVersion;
 use crate::sign::url::{UrlRequest, UrlSigning, sign_url_request};
 use crate::sign::v4::UNSIGNED_PAYLOAD;
 
-fn headers_from_js(value: &JsValue) -> Result<Vec<(String, String)>, Error> {
-    if value.is_undefined() || value.is_null() {
+fn headers_from_js(value: Option<JsValue>) -> Result<Vec<(String, String)>, Error> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(Vec::new());
-    }
+    };
+    let value = &value;
     if !value.is_object() {
         return Err(Error::invalid(
             "request.headers must be an object of strings",
@@ -36,10 +37,11 @@ fn headers_from_js(value: &JsValue) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// `request.body`: a string (UTF-8) or bytes (`Uint8Array`, `ArrayBuffer`).
-fn body_from_js(value: &JsValue) -> Result<Option<Vec<u8>>, Error> {
-    if value.is_undefined() || value.is_null() {
+fn body_from_js(value: Option<JsValue>) -> Result<Option<Vec<u8>>, Error> {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
         return Ok(None);
-    }
+    };
+    let value = &value;
     if let Some(s) = value.as_string() {
         return Ok(Some(s.into_bytes()));
     }
@@ -196,28 +198,29 @@ fn sign_impl(
             "additionalHeaders",
         ],
     )?;
-    let method = r.required_string_of("method", &r.raw_with(getter!(method)))?;
-    let bucket = r.string_of("bucket", &r.raw_with(getter!(bucket)))?;
-    let url = r.required_string_of("url", &r.raw_with(getter!(url)))?;
-    let headers = headers_from_js(&r.raw_with(getter!(headers)))?;
-    let body = body_from_js(&r.raw_with(getter!(body)))?;
+    let method = r.required_string_with("method", getter!(method))?;
+    let bucket = r.string_with("bucket", getter!(bucket))?;
+    let url = r.required_string_with("url", getter!(url))?;
+    let headers = headers_from_js(r.defined_with(getter!(headers)))?;
+    let body = body_from_js(r.defined_with(getter!(body)))?;
     signer_for(&c)?;
     let version = SignatureVersion::from_option(
-        o.string_of("version", &o.raw_with(getter!(version)))?
-            .as_deref(),
+        o.string_with("version", getter!(version))?.as_deref(),
         "options.version",
     )?;
-    let region = o.string_of("region", &o.raw_with(getter!(region)))?;
+    let region = o.string_with("region", getter!(region))?;
     let time = o
-        .number_of("time", &o.raw_with(getter!(time)))?
+        .number_with("time", getter!(time))?
         .ok_or_else(|| Error::invalid("options.time (epoch milliseconds) is required"))?;
-    let subresources = o.opt_strings_of("subresources", &o.raw_with(getter!(subresources)))?;
-    let additional = o
-        .opt_strings_of(
-            "additionalHeaders",
-            &o.raw_with(getter!(additional_headers)),
-        )?
-        .unwrap_or_default();
+    let subresources = match o.defined_with(getter!(subresources)) {
+        Some(v) => o.opt_strings_of("subresources", &v)?,
+        None => None,
+    };
+    let additional = match o.defined_with(getter!(additional_headers)) {
+        Some(v) => o.opt_strings_of("additionalHeaders", &v)?,
+        None => None,
+    }
+    .unwrap_or_default();
     r.finish()?;
     c.finish()?;
     o.finish()?;
