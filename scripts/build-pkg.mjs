@@ -4,7 +4,8 @@
 //                            (the entries say where the wasm is; left in, every bundler of the
 //                            embedded entry would emit an unused 158 KB asset);
 //   node/oss_replication.js  the CommonJS glue, instantiated on demand from given bytes instead of
-//                            reading oss_replication_bg.wasm from disk at require time;
+//                            reading oss_replication_bg.wasm from disk at require time, and
+//                            recording that wasm's size (`__wasmSize`, for node/index.cjs);
 //   embedded/wasm.js, node/wasm.cjs   the wasm as base64 of its raw DEFLATE, by zopfli (gzip -9 of that is
 //                            ~5% under gzip -9 of the wasm itself; base64 of the raw wasm is ~30% more);
 //   node/inflate.cjs         the CommonJS copy of embedded/inflate.js;
@@ -115,6 +116,10 @@ else try {
 // --- The embedded wasm.
 const wasm = readFileSync(at('web/oss_replication_bg.wasm'));
 if (!WebAssembly.validate(wasm)) fail('web/oss_replication_bg.wasm is not a valid module');
+// The CommonJS glue records the size of its wasm: node/index.cjs reads the package's
+// web/oss_replication_bg.wasm from disk when it is there and has this size (a bundle falls back
+// to the embedded copy, see there).
+writeFileSync(nodeGlue, `${readFileSync(nodeGlue, 'utf8').replace(/\nexports\.__wasmSize = \d+;\n$/, '\n')}exports.__wasmSize = ${wasm.length};\n`);
 // Zopfli (an exhaustive DEFLATE encoder; any inflater reads it) makes the stream about 5% smaller
 // than zlib -9, and gzip of the base64 follows it: about 5.5 KB less gzip for the main entry
 // (measured at 250 KB of wasm: 108829 -> 103221 B deflated). About 8 s of build time.

@@ -1,19 +1,33 @@
 'use strict';
-// CommonJS entry (Node's require, Jest, webpack/esbuild require): the wasm ships inside the
-// package JS (./wasm.cjs, generated) rather than being read from disk, so bundled server code
-// and other realms (Jest, vm) work without copying files; compiled synchronously on first use.
+// CommonJS entry (Node's require, Jest, webpack/esbuild require). The wasm also ships inside the
+// package JS (./wasm.cjs, generated), so bundled server code and other realms (Jest, vm) work
+// without copying files; compiled synchronously on first use.
 const glue = require('./oss_replication.js');
-const embedded = require('./wasm.cjs');
 
 /**
- * The embedded wasm's bytes. Inflated by the runtime's native zlib where it has one (Node 20.16+,
- * Bun, Deno, Jest's sandbox: ~2 ms), else by the package's JS inflater (~30-60 ms cold: its code
- * runs once, before the JIT has warmed up to it). The zlib module is reached through
- * `process.getBuiltinModule`, never a `require('node:zlib')` a bundler would try to resolve:
- * a browser bundle of this CommonJS entry must keep building and fall back to the JS inflater.
+ * The wasm's bytes, by the cheapest way that works here (cold start: import + first call):
+ * 1. the package's own web/oss_replication_bg.wasm, when this file runs from the installed
+ *    package (Node 20.16+, Bun, Jest): one file read, ~0.2 ms. It must have the size this
+ *    build's glue records, so a bundle whose folder happens to hold another build's file
+ *    never takes it;
+ * 2. else the copy in ./wasm.cjs (bundles, no file system), inflated by the runtime's zlib where
+ *    it has one (~5 ms with loading node:zlib), else by the package's JS inflater (~30-60 ms
+ *    cold: its code runs once, before the JIT has warmed up to it).
+ * Builtins come through `process.getBuiltinModule`, never a `require('node:…')` a bundler would
+ * try to resolve: a browser bundle of this CommonJS entry must keep building (and take the JS
+ * inflater). ./wasm.cjs (128 KB of base64) is only loaded when needed.
  */
 function wasmBytes() {
   const get = typeof process === 'object' && process !== null ? process.getBuiltinModule : undefined;
+  if (typeof get === 'function' && typeof __dirname === 'string' && typeof glue.__wasmSize === 'number') {
+    try {
+      const bytes = get('node:fs').readFileSync(get('node:path').join(__dirname, '..', 'web', 'oss_replication_bg.wasm'));
+      if (bytes.length === glue.__wasmSize) return bytes;
+    } catch {
+      // Not there (a bundle, this folder copied alone): the embedded copy.
+    }
+  }
+  const embedded = require('./wasm.cjs');
   if (typeof get === 'function') {
     try {
       const { Buffer } = get('node:buffer');

@@ -1,13 +1,14 @@
-// The Node entry's way to the wasm bytes (pkg/node/index.cjs): node:zlib's native inflater where
-// the runtime offers it through process.getBuiltinModule (fast cold start), the package's JS
-// inflater where it does not (older Node, a browser bundle of the CommonJS entry), and a clear
-// error for a corrupt embedding either way. Each case runs in a fresh process: the entry
-// instantiates once per process.
+// The Node entry's way to the wasm bytes (pkg/node/index.cjs): the package's own
+// web/oss_replication_bg.wasm from disk when it runs from the installed package and the file has
+// the size its glue records; else the embedded copy, inflated by node:zlib where the runtime
+// offers it through process.getBuiltinModule, by the package's JS inflater where it does not
+// (older Node, a browser bundle of the CommonJS entry); a clear error for a corrupt embedding
+// either way. Each case runs in a fresh process: the entry instantiates once per process.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ const SIGNATURE = 'Signature=df391269a32e219280627fa490a9e0c272d349b900a09af5b90
 /**
  * Runs `setup` (source text, before the entry loads), then signs through the CommonJS entry in
  * `dir`; returns what the child reports: the authorization (or the error), which builtins the
- * entry asked for, and whether the JS inflater was loaded.
+ * entry asked for, and whether the embedded copy (wasm.cjs) and the JS inflater were loaded.
  */
 function child(dir, setup = '') {
   const code = `
@@ -39,15 +40,57 @@ function child(dir, setup = '') {
       out.error = String(e && e.message);
     }
     out.jsInflater = Object.keys(require.cache).some((f) => f.endsWith('inflate.cjs'));
+    out.embedded = Object.keys(require.cache).some((f) => f.endsWith('wasm.cjs'));
     process.stdout.write(JSON.stringify(out));`;
   return JSON.parse(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' }));
 }
 
-test('Node entry: the wasm is inflated by node:zlib, the JS inflater is not even loaded', () => {
+/** A package layout in a temporary folder: node/ copied, web/oss_replication_bg.wasm as `wasm` (none if null). */
+function layout(wasm) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'oss-node-entry-'));
+  cpSync(nodeDir, path.join(dir, 'node'), { recursive: true });
+  if (wasm) {
+    mkdirSync(path.join(dir, 'web'));
+    writeFileSync(path.join(dir, 'web/oss_replication_bg.wasm'), wasm);
+  }
+  return dir;
+}
+const shippedWasm = () => readFileSync(new URL('../../pkg/web/oss_replication_bg.wasm', import.meta.url));
+
+test('Node entry in the installed package: reads web/oss_replication_bg.wasm, neither the embedded copy nor zlib loaded', () => {
   const r = child(nodeDir);
   assert.ok(r.authorization?.endsWith(SIGNATURE), JSON.stringify(r));
-  assert.ok(r.asked.includes('node:zlib'), `asked for ${r.asked}`);
+  assert.ok(r.asked.includes('node:fs'), `asked for ${r.asked}`);
+  assert.ok(!r.asked.includes('node:zlib'), `asked for ${r.asked}`);
+  assert.equal(r.embedded, false);
   assert.equal(r.jsInflater, false);
+});
+
+test('Node entry without the wasm file next to it (a bundle): the embedded copy, inflated by node:zlib', () => {
+  const dir = layout(null);
+  try {
+    const r = child(path.join(dir, 'node'));
+    assert.ok(r.authorization?.endsWith(SIGNATURE), JSON.stringify(r));
+    assert.ok(r.asked.includes('node:zlib'), `asked for ${r.asked}`);
+    assert.equal(r.embedded, true);
+    assert.equal(r.jsInflater, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Node entry next to a wasm file of another size (another build): not used, the embedded copy is', () => {
+  const wasm = shippedWasm();
+  // Stands in for another build's file: valid wasm, 3 bytes longer (an empty custom section).
+  const dir = layout(Buffer.concat([wasm, Buffer.from([0, 1, 0])]));
+  try {
+    assert.ok(WebAssembly.validate(readFileSync(path.join(dir, 'web/oss_replication_bg.wasm'))));
+    const r = child(path.join(dir, 'node'));
+    assert.ok(r.authorization?.endsWith(SIGNATURE), JSON.stringify(r));
+    assert.equal(r.embedded, true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('Node entry without process.getBuiltinModule (Node < 20.16, a browser bundle): the JS inflater, same wasm', () => {
