@@ -61,7 +61,7 @@ fn parse_decimal(text: &str) -> Option<f64> {
 /// Parses a GetBucketReplication answer (`<ReplicationConfiguration>`, any number of `<Rule>`s).
 pub fn parse_get_bucket_replication(body: &[u8]) -> Result<Vec<ReplicationRule>, Error> {
     let mut rules = Vec::new();
-    read_rules(body, "ReplicationConfiguration", false, |r| {
+    read_rules(body, "ReplicationConfiguration", false, &mut |r| {
         rules.push(r.rule)
     })?;
     Ok(rules)
@@ -90,7 +90,7 @@ pub fn parse_get_bucket_replication_location(body: &[u8]) -> Result<ReplicationL
 /// Parses a GetBucketReplicationProgress answer (`<ReplicationProgress>` with one `<Rule>`).
 pub fn parse_get_bucket_replication_progress(body: &[u8]) -> Result<ReplicationProgress, Error> {
     let mut first = None;
-    read_rules(body, "ReplicationProgress", true, |r| first = Some(r))?;
+    read_rules(body, "ReplicationProgress", true, &mut |r| first = Some(r))?;
     let read = first.ok_or_else(|| Error::parse("<ReplicationProgress> has no <Rule>"))?;
     let historical_object = match read.historical_object {
         None => None,

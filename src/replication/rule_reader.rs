@@ -273,7 +273,8 @@ pub(super) fn read_rules(
     body: &[u8],
     root: &str,
     first_rule_only: bool,
-    mut each: impl FnMut(RuleRead),
+    // `dyn`: one copy of this loop in the wasm for its two callers.
+    each: &mut dyn FnMut(RuleRead),
 ) -> Result<(), Error> {
     let mut events = Events::new(body, root)?;
     // Open elements: their slot and the bits of the children seen so far.
@@ -384,9 +385,12 @@ mod tests {
             <X a='1'> keep &amp; <!-- c --><![CDATA[<raw>]]></X>\
             <Y>drop<Z/>drop<W>w</W>drop</Y><n:V xmlns:n='u'/></Rule></ReplicationConfiguration>";
         let mut rules = Vec::new();
-        read_rules(body.as_bytes(), "ReplicationConfiguration", false, |r| {
-            rules.push(r.rule)
-        })
+        read_rules(
+            body.as_bytes(),
+            "ReplicationConfiguration",
+            false,
+            &mut |r| rules.push(r.rule),
+        )
         .unwrap();
         assert_eq!(
             rules[0].unknown.rule,
