@@ -16,7 +16,7 @@ use crate::endpoint::{Endpoint, Region};
 use crate::error::{Error, ErrorKind, ServiceDetails};
 use crate::refresh::{self, Answer};
 use crate::replication::{
-    self, OssRequest, ReplicationLocation, ReplicationProgress, ReplicationRule,
+    self, Operation, OssRequest, ReplicationLocation, ReplicationProgress, ReplicationRule,
 };
 use crate::retry::{RetryPolicy, retry_after_ms};
 use crate::sign::{SignatureVersion, header};
@@ -26,6 +26,9 @@ use crate::xml::{excerpt, parse_error_body};
 /// An HTTP request ready to send. `Debug` masks the credential headers.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    /// The operation it performs: what the transport reads of its answer
+    /// follows from it ([`crate::answer::headers_to_read`]).
+    pub operation: Operation,
     /// Method.
     pub method: &'static str,
     /// Full URL.
@@ -39,6 +42,7 @@ pub struct HttpRequest {
 impl std::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HttpRequest")
+            .field("operation", &self.operation)
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &crate::redact::RedactedHeaders(&self.headers))
@@ -288,6 +292,7 @@ impl Client {
             let mut headers = req.headers.clone();
             headers.extend(signed.headers);
             let request = HttpRequest {
+                operation: req.operation,
                 method: req.method,
                 url: url.clone(),
                 headers,

@@ -80,13 +80,13 @@ fn build(options: &JsValue) -> Result<Client, Error> {
         has_refresh: refresh.is_some(),
         ..given
     })?;
-    let transport = FetchTransport {
+    let transport = FetchTransport::new(
         fetch,
-        timeout_ms: resolved.config.timeout_ms,
-        max_response_bytes: resolved.max_response_bytes,
+        resolved.config.timeout_ms,
+        resolved.max_response_bytes,
         refresh,
-        in_browser: is_browser_user_agent(super::fetch::user_agent().as_deref()),
-    };
+        is_browser_user_agent(super::fetch::user_agent().as_deref()),
+    );
     Ok(Client::new(
         resolved.config,
         Rc::new(transport),

@@ -1,8 +1,19 @@
 //! The fetch transport: the only code that performs I/O. `fetch` comes from the
 //! caller's option or the global object (never `window`), so the same build runs
 //! in browsers, Web Workers, Cloudflare Workers, Node and Deno.
+//!
+//! It does per call only what the call needs, because each step into
+//! JavaScript costs more than the work it does: properties are read and set
+//! through imported getters and setters (no property name crosses the
+//! boundary), the JavaScript strings of header names and of the values that
+//! repeat from call to call (URL, method, token, `x-oss-date` within a second,
+//! `UNSIGNED-PAYLOAD`) are made once, only the response headers
+//! [`crate::answer`] asks for are read, and a body whose declared length is
+//! within the cap is read with one `arrayBuffer()`.
 
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+
+use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -18,29 +29,74 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue);
+    /// The global `fetch`, looked up when called (a polyfill or a test may
+    /// install it after the client was made) and called without a `this`, as
+    /// browsers, Workers, Node, Deno and Bun accept.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &JsValue, init: &Init) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(js_name = AbortController)]
     type AbortController;
     #[wasm_bindgen(constructor, js_class = "AbortController")]
     fn new() -> AbortController;
     #[wasm_bindgen(method, getter)]
     fn signal(this: &AbortController) -> JsValue;
+    #[wasm_bindgen(method, getter, js_name = abort)]
+    fn abort_method(this: &AbortController) -> Function;
+
+    /// The `init` argument of a fetch call, made here.
+    type Init;
+    #[wasm_bindgen(method, setter)]
+    fn set_method(this: &Init, value: &JsValue);
+    #[wasm_bindgen(method, setter)]
+    fn set_headers(this: &Init, value: &SentHeaders);
+    #[wasm_bindgen(method, setter)]
+    fn set_signal(this: &Init, value: &JsValue);
+
+    /// The headers of a request, a plain object made here: a setter for each
+    /// name every request sends (`out["x-oss-date"] = v` in the glue).
+    type SentHeaders;
+    #[wasm_bindgen(method, setter)]
+    fn set_authorization(this: &SentHeaders, value: &JsValue);
+    #[wasm_bindgen(method, setter = "x-oss-date")]
+    fn set_x_oss_date(this: &SentHeaders, value: &JsValue);
+    #[wasm_bindgen(method, setter = "x-oss-content-sha256")]
+    fn set_x_oss_content_sha256(this: &SentHeaders, value: &JsValue);
+    #[wasm_bindgen(method, setter = "x-oss-security-token")]
+    fn set_x_oss_security_token(this: &SentHeaders, value: &JsValue);
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set_other(this: &SentHeaders, name: &JsValue, value: &JsValue);
+
+    /// What a fetch resolved to: a `Response`, or a Response-like object from a
+    /// custom fetch, of any realm. Its getters and methods are the caller's
+    /// code and may throw: every access catches. (Only what every call reads
+    /// is imported; the rare paths go through [`get`] and [`call`].)
+    type Answer;
+    #[wasm_bindgen(method, getter, catch)]
+    fn status(this: &Answer) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn headers(this: &Answer) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
+    fn array_buffer(this: &Answer) -> Result<JsValue, JsValue>;
+
+    /// A `Headers`, or anything with a `get(name)`.
+    type Received;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &Received, name: &JsValue) -> Result<JsValue, JsValue>;
 }
 
+/// `obj[key]`, for the rare paths (a body without a declared length, a
+/// Response-like object, no global fetch, a refresh answer, the user agent).
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Calls method `name` of `obj` with `args`.
-fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+/// Calls method `name` of `obj` without arguments (rare paths, as [`get`]).
+fn call(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
     let f: Function = get(obj, name)
         .dyn_into()
         .map_err(|_| JsValue::from_str(&format!("{name} is not a function")))?;
-    match args {
-        [] => f.call0(obj),
-        [a] => f.call1(obj, a),
-        [a, b] => f.call2(obj, a, b),
-        _ => Err(JsValue::from_str("too many arguments")),
-    }
+    f.call0(obj)
 }
 
 /// Awaits `value` as JavaScript's `await` does: any thenable, from any realm.
@@ -51,39 +107,133 @@ async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(Promise::resolve(&value)).await
 }
 
-/// Response header `name` from a `Headers` (or anything with `get`), else from a
-/// plain object of headers (a Response-like object from a custom fetch).
-fn response_header(headers: &JsValue, name: &str) -> Option<String> {
-    if headers.is_undefined() || headers.is_null() {
-        return None;
-    }
-    if get(headers, "get").is_function() {
-        return call(headers, "get", &[&JsValue::from_str(name)])
-            .ok()?
-            .as_string();
-    }
-    let entries = js_sys::Object::entries(headers.unchecked_ref());
-    entries.iter().find_map(|pair| {
-        let pair = js_sys::Array::from(&pair);
-        let key = pair.get(0).as_string()?;
-        key.eq_ignore_ascii_case(name)
-            .then(|| pair.get(1).as_string())
-            .flatten()
+fn is_nullish(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+thread_local! {
+    /// The JavaScript strings of the response header names read, made on first use.
+    static NAMES: RefCell<Vec<(&'static str, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `name` as a JavaScript string, made once per name.
+fn js_name(name: &'static str) -> JsValue {
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some((_, v)) = names.iter().find(|(n, _)| *n == name) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(name);
+        names.push((name, v.clone()));
+        v
     })
+}
+
+/// The response headers `names` (lower case) that are present, from a
+/// `Headers` (or anything with `get`), else from a plain object of headers (a
+/// Response-like object from a custom fetch), matched case-insensitively.
+fn response_headers(headers: &JsValue, names: &[&'static str]) -> Vec<(String, String)> {
+    if is_nullish(headers) {
+        return Vec::new();
+    }
+    let received = headers.unchecked_ref::<Received>();
+    let mut found = Vec::with_capacity(names.len());
+    for &name in names {
+        match received.get(&js_name(name)) {
+            Ok(v) => {
+                if let Some(v) = v.as_string() {
+                    found.push((name.to_owned(), v));
+                }
+            }
+            // No `get` at all (checked only once a call threw): a plain object.
+            Err(_) if !get(headers, "get").is_function() => {
+                return plain_headers(headers, names);
+            }
+            // A `get` that threw: that header is absent.
+            Err(_) => {}
+        }
+    }
+    found
+}
+
+/// [`response_headers`] of a plain object of headers.
+fn plain_headers(headers: &JsValue, names: &[&'static str]) -> Vec<(String, String)> {
+    let entries: Vec<(String, JsValue)> = Object::entries(headers.unchecked_ref())
+        .iter()
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            Some((pair.get(0).as_string()?, pair.get(1)))
+        })
+        .collect();
+    names
+        .iter()
+        .filter_map(|&name| {
+            let v = entries.iter().find_map(|(key, value)| {
+                key.eq_ignore_ascii_case(name)
+                    .then(|| value.as_string())
+                    .flatten()
+            })?;
+            Some((name.to_owned(), v))
+        })
+        .collect()
+}
+
+/// The JavaScript strings of the request parts that repeat from call to call,
+/// one entry per part (a header name, `:url`, `:method`): a part whose value is
+/// the one sent last time reuses its string instead of decoding it from wasm
+/// memory again. Entries live as long as the client (the token with the
+/// credentials it came from).
+#[derive(Default)]
+struct Strings(RefCell<Vec<Part>>);
+
+struct Part {
+    key: String,
+    /// `key` as a JavaScript string (for a header name without its own setter).
+    key_js: JsValue,
+    value: String,
+    value_js: JsValue,
+}
+
+impl Strings {
+    /// The JavaScript strings of `key` and of `value`.
+    fn get(&self, key: &str, value: &str) -> (JsValue, JsValue) {
+        let mut parts = self.0.borrow_mut();
+        let i = match parts.iter().position(|p| p.key == key) {
+            Some(i) => i,
+            None => {
+                parts.push(Part {
+                    key: key.to_owned(),
+                    key_js: JsValue::from_str(key),
+                    value: value.to_owned(),
+                    value_js: JsValue::from_str(value),
+                });
+                parts.len() - 1
+            }
+        };
+        let part = &mut parts[i];
+        if part.value != value {
+            part.value.clear();
+            part.value.push_str(value);
+            part.value_js = JsValue::from_str(value);
+        }
+        (part.key_js.clone(), part.value_js.clone())
+    }
 }
 
 /// Settings and callbacks of one `ReplicationClient`.
 pub(crate) struct FetchTransport {
     /// `fetch` from the options, if given; else the global one at call time.
-    pub(crate) fetch: Option<Function>,
+    fetch: Option<Function>,
     /// Per-attempt timeout in ms (`timeout` option).
-    pub(crate) timeout_ms: f64,
+    timeout_ms: f64,
     /// Largest response body accepted.
-    pub(crate) max_response_bytes: usize,
+    max_response_bytes: usize,
     /// ali-oss style `refreshSTSToken`.
-    pub(crate) refresh: Option<Function>,
+    refresh: Option<Function>,
     /// Whether this runs in a browser (where a failed fetch may be CORS).
-    pub(crate) in_browser: bool,
+    in_browser: bool,
+    /// The strings sent last time, see [`Strings`].
+    strings: Strings,
 }
 
 /// `navigator.userAgent`, if the runtime has one: the fact the core decides
@@ -97,19 +247,22 @@ pub(crate) fn user_agent() -> Option<String> {
 }
 
 impl FetchTransport {
-    fn fetch_fn(&self) -> Result<(Function, JsValue), Error> {
-        if let Some(f) = &self.fetch {
-            return Ok((f.clone(), JsValue::UNDEFINED));
+    /// A transport calling `fetch` (else the global one) with these settings.
+    pub(crate) fn new(
+        fetch: Option<Function>,
+        timeout_ms: f64,
+        max_response_bytes: usize,
+        refresh: Option<Function>,
+        in_browser: bool,
+    ) -> Self {
+        FetchTransport {
+            fetch,
+            timeout_ms,
+            max_response_bytes,
+            refresh,
+            in_browser,
+            strings: Strings::default(),
         }
-        let global = js_sys::global();
-        let f = get(&global, "fetch").dyn_into::<Function>().map_err(|_| {
-            Error::new(
-                ErrorKind::Network,
-                "FetchUnavailable",
-                "this runtime has no global fetch: pass the fetch option",
-            )
-        })?;
-        Ok((f, global.into()))
     }
 
     fn network_error(&self, thrown: &JsValue, timed_out: bool) -> Error {
@@ -119,44 +272,77 @@ impl FetchTransport {
         Error::network(&js_message(thrown), self.in_browser)
     }
 
+    /// The `init` of `request`'s fetch: method, headers, body, signal.
+    fn init(&self, request: &HttpRequest, signal: &JsValue) -> Init {
+        let headers = Object::new().unchecked_into::<SentHeaders>();
+        for (k, v) in &request.headers {
+            let (name, value) = self.strings.get(k, v);
+            match k.as_str() {
+                "authorization" => headers.set_authorization(&value),
+                "x-oss-date" => headers.set_x_oss_date(&value),
+                "x-oss-content-sha256" => headers.set_x_oss_content_sha256(&value),
+                "x-oss-security-token" => headers.set_x_oss_security_token(&value),
+                _ => headers.set_other(&name, &value),
+            }
+        }
+        let init = Object::new().unchecked_into::<Init>();
+        init.set_method(&self.strings.get(":method", request.method).1);
+        init.set_headers(&headers);
+        if let Some(body) = &request.body {
+            let _ = Reflect::set(&init, &"body".into(), &JsValue::from_str(body));
+        }
+        init.set_signal(signal);
+        init
+    }
+
+    /// Calls the fetch function with `url` and `init`; its promise (or value).
+    fn call_fetch(&self, url: &JsValue, init: &Init) -> Result<JsValue, FetchError> {
+        if let Some(f) = &self.fetch {
+            return f
+                .call2(&JsValue::UNDEFINED, url, init)
+                .map_err(FetchError::Js);
+        }
+        global_fetch(url, init).map_err(|e| {
+            // The call threw: say so plainly when it is because there is no fetch.
+            if get(&js_sys::global(), "fetch").is_function() {
+                FetchError::Js(e)
+            } else {
+                FetchError::Unavailable
+            }
+        })
+    }
+
     async fn attempt(
         &self,
         request: HttpRequest,
         signal: &JsValue,
         aborted: &dyn Fn() -> bool,
     ) -> Result<HttpResponse, Error> {
-        let (fetch, this) = self.fetch_fn()?;
-        let headers = js_sys::Object::new();
-        for (k, v) in &request.headers {
-            let _ = Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
-        }
-        let init = js_sys::Object::new();
-        let _ = Reflect::set(&init, &"method".into(), &request.method.into());
-        let _ = Reflect::set(&init, &"headers".into(), &headers);
-        if let Some(body) = &request.body {
-            let _ = Reflect::set(&init, &"body".into(), &JsValue::from_str(body));
-        }
-        let _ = Reflect::set(&init, &"signal".into(), signal);
-        let promise = fetch
-            .call2(&this, &JsValue::from_str(&request.url), &init)
-            .map_err(|e| self.network_error(&e, aborted()))?;
+        let init = self.init(&request, signal);
+        let url = self.strings.get(":url", &request.url).1;
+        let promise = self.call_fetch(&url, &init).map_err(|e| match e {
+            FetchError::Unavailable => Error::new(
+                ErrorKind::Network,
+                "FetchUnavailable",
+                "this runtime has no global fetch: pass the fetch option",
+            ),
+            FetchError::Js(e) => self.network_error(&e, aborted()),
+        })?;
         let resp = await_value(promise)
             .await
             .map_err(|e| self.network_error(&e, aborted()))?;
-        let status = get(&resp, "status").as_f64().unwrap_or(0.0) as u16;
-        let js_headers = get(&resp, "headers");
-        let mut headers = Vec::new();
-        for name in headers_to_read(status) {
-            if let Some(v) = response_header(&js_headers, name) {
-                headers.push((name.to_owned(), v));
-            }
-        }
+        let resp = resp.unchecked_into::<Answer>();
+        let status = resp.status().ok().and_then(|s| s.as_f64()).unwrap_or(0.0) as u16;
+        let headers = response_headers(
+            &resp.headers().unwrap_or(JsValue::UNDEFINED),
+            headers_to_read(request.operation, status),
+        );
         let declared = headers
             .iter()
             .find(|(k, _)| k == "content-length")
             .map(|(_, v)| v.as_str());
         let plan = self.limit().plan(declared).inspect_err(|_| {
-            let _ = call(&get(&resp, "body"), "cancel", &[]);
+            let _ = call(&get(&resp, "body"), "cancel");
         })?;
         let body = self.read_body(&resp, plan).await.map_err(|e| match e {
             BodyError::Limit(e) => e,
@@ -174,23 +360,28 @@ impl FetchTransport {
     }
 
     /// Reads the body: in one `arrayBuffer()` when its declared length is within
-    /// the cap (the common case: one await), else through the stream reader,
-    /// stopping at the cap.
-    async fn read_body(&self, resp: &JsValue, plan: BodyPlan) -> Result<Vec<u8>, BodyError> {
-        let stream = get(resp, "body");
-        if plan == BodyPlan::Whole || stream.is_null() || stream.is_undefined() {
+    /// the cap (the common case: one await, one copy into wasm), else through
+    /// the stream reader, stopping at the cap.
+    async fn read_body(&self, resp: &Answer, plan: BodyPlan) -> Result<Vec<u8>, BodyError> {
+        let stream = match plan {
+            BodyPlan::Whole => JsValue::UNDEFINED,
+            BodyPlan::Chunked => get(resp, "body"),
+        };
+        if is_nullish(&stream) {
             // Also without a stream (empty body, or a minimal fetch polyfill).
-            if get(resp, "arrayBuffer").is_function() {
-                let buf = await_value(call(resp, "arrayBuffer", &[]).map_err(BodyError::Js)?)
-                    .await
-                    .map_err(BodyError::Js)?;
-                let bytes = Uint8Array::new(&buf);
-                self.limit().check(bytes.length() as usize)?;
-                return Ok(bytes.to_vec());
+            match resp.array_buffer() {
+                Ok(promise) => {
+                    let buf = await_value(promise).await.map_err(BodyError::Js)?;
+                    let bytes = Uint8Array::new(&buf);
+                    self.limit().check(bytes.length() as usize)?;
+                    return Ok(bytes.to_vec());
+                }
+                Err(e) if get(resp, "arrayBuffer").is_function() => return Err(BodyError::Js(e)),
+                // A Response-like object with only `text()`, or nothing to read.
+                Err(_) => {}
             }
-            // A Response-like object with only `text()`.
             if get(resp, "text").is_function() {
-                let text = await_value(call(resp, "text", &[]).map_err(BodyError::Js)?)
+                let text = await_value(call(resp, "text").map_err(BodyError::Js)?)
                     .await
                     .map_err(BodyError::Js)?;
                 return self.capped(text.as_string().unwrap_or_default().into_bytes());
@@ -201,25 +392,34 @@ impl FetchTransport {
         if let Some(text) = stream.as_string() {
             return self.capped(text.into_bytes());
         }
-        let reader = call(&stream, "getReader", &[]).map_err(BodyError::Js)?;
+        let reader = call(&stream, "getReader").map_err(BodyError::Js)?;
         let mut body = Vec::new();
         loop {
-            let chunk = await_value(call(&reader, "read", &[]).map_err(BodyError::Js)?)
+            let chunk = await_value(call(&reader, "read").map_err(BodyError::Js)?)
                 .await
                 .map_err(BodyError::Js)?;
             if get(&chunk, "done").as_bool().unwrap_or(true) {
                 return Ok(body);
             }
             let bytes = Uint8Array::new(&get(&chunk, "value"));
-            if let Err(e) = self.limit().check(body.len() + bytes.length() as usize) {
-                let _ = call(&reader, "cancel", &[]);
+            let len = bytes.length() as usize;
+            if let Err(e) = self.limit().check(body.len() + len) {
+                let _ = call(&reader, "cancel");
                 return Err(e.into());
             }
             let start = body.len();
-            body.resize(start + bytes.length() as usize, 0);
+            body.resize(start + len, 0);
             bytes.copy_to(&mut body[start..]);
         }
     }
+}
+
+/// Why calling fetch failed.
+enum FetchError {
+    /// There is no global fetch (and no `fetch` option).
+    Unavailable,
+    /// It threw this.
+    Js(JsValue),
 }
 
 /// A `setTimeout` as a future; dropping it clears the timer, so a deadline that
@@ -281,18 +481,16 @@ impl From<Error> for BodyError {
 /// is dropped before it settled (a caller's AbortSignal won a race): no timer
 /// keeps the process alive and no request runs on unobserved.
 struct InFlight {
-    timer: Option<JsValue>,
-    abort: Option<Function>,
+    timer: JsValue,
+    abort: Function,
     settled: bool,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Some(t) = &self.timer {
-            clear_timeout(t);
-        }
-        if let (false, Some(abort)) = (self.settled, &self.abort) {
-            let _ = abort.call0(&JsValue::UNDEFINED);
+        clear_timeout(&self.timer);
+        if !self.settled {
+            let _ = self.abort.call0(&JsValue::UNDEFINED);
         }
     }
 }
@@ -302,11 +500,8 @@ impl FetchTransport {
         let controller = AbortController::new();
         let signal = controller.signal();
         // A bound `abort`, not a Rust closure: nothing to free when the timer is cleared.
-        let abort = get(&controller, "abort")
-            .dyn_into::<Function>()
-            .map(|f| f.bind0(&controller))
-            .ok();
-        let timer = abort.as_ref().map(|f| set_timeout(f, self.timeout_ms));
+        let abort = controller.abort_method().bind0(&controller);
+        let timer = set_timeout(&abort, self.timeout_ms);
         let mut in_flight = InFlight {
             timer,
             abort,

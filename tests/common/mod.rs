@@ -12,6 +12,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use oss_replication::answer;
 use oss_replication::client::{ClientConfig, HttpRequest, HttpResponse, LocalFuture, Transport};
 use oss_replication::retry::RetryPolicy;
 use oss_replication::{
@@ -112,6 +113,15 @@ impl Transport for Scripted {
                     .pop_front()
                     .expect("the script ran out of answers"),
             };
+            // Only the headers the fetch transport reads reach the client (as in
+            // src/js/fetch.rs): a header an operation needs but does not ask for fails here.
+            let wanted = |r: &HttpResponse| answer::headers_to_read(request.operation, r.status);
+            let answer = answer.map(|mut r| {
+                let names = wanted(&r);
+                r.headers
+                    .retain(|(k, _)| names.iter().any(|n| n.eq_ignore_ascii_case(k)));
+                r
+            });
             self.sent.borrow_mut().push(request);
             YieldOnce(false).await;
             answer
