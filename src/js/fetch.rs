@@ -15,9 +15,9 @@ use std::cell::RefCell;
 
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::error::js_message;
+use super::settle::{Settled, settle};
 use crate::answer::{BodyLimit, BodyPlan, headers_to_read};
 use crate::client::{HttpRequest, HttpResponse, LocalFuture, Transport};
 use crate::credentials::{AnswerValue, Credentials};
@@ -101,10 +101,9 @@ fn call(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 
 /// Awaits `value` as JavaScript's `await` does: any thenable, from any realm.
 /// (`instanceof Promise` is false for a promise made in another realm: Jest's
-/// environment, an iframe, a `vm` context.) `Promise.resolve` of this realm
-/// adopts it; a plain value resolves to itself.
+/// environment, an iframe, a `vm` context.) See [`settle`].
 async fn await_value(value: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(Promise::resolve(&value)).await
+    settle(&value).await
 }
 
 fn is_nullish(v: &JsValue) -> bool {
@@ -426,7 +425,7 @@ enum FetchError {
 /// lost its race leaves nothing pending (a pending timer keeps Node alive).
 struct Timer {
     id: JsValue,
-    done: JsFuture,
+    done: Settled,
 }
 
 impl Timer {
@@ -437,7 +436,7 @@ impl Timer {
         });
         Timer {
             id,
-            done: JsFuture::from(promise),
+            done: settle(&promise),
         }
     }
 }

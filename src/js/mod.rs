@@ -8,6 +8,7 @@ mod error;
 mod fetch;
 mod insight;
 mod policies;
+mod settle;
 mod sign_request;
 
 pub use client::ReplicationClient;

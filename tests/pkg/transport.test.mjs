@@ -165,3 +165,38 @@ test('Response-like objects whose accessors throw', async () => {
   assert.equal(calls, 2);
   assert.equal(e.name, 'OssError');
 });
+
+test('concurrent calls whose answers settle in any order each get their own answer', async () => {
+  // 40 calls in flight at once; their fetches settle in reverse order, every 7th rejects
+  // (retryMax 0: reported), each answer's body read by a second await that also settles late.
+  const pending = [];
+  const fetch = (url, init) => new Promise((resolve, reject) => pending.push({ init, resolve, reject }));
+  const client = new ReplicationClient({ ...base, retryMax: 0, fetch });
+  const calls = Array.from({ length: 40 }, () => client.getBucketReplicationLocation().then((r) => r.requestId, (e) => `error ${e.code}`));
+  while (pending.length < 40) await new Promise((r) => setImmediate(r));
+  const bodies = [];
+  for (let i = 39; i >= 0; i--) {
+    if (i % 7 === 3) {
+      pending[i].reject(new TypeError(`refused ${i}`));
+      continue;
+    }
+    const body = new TextEncoder().encode(LOCATION);
+    let release;
+    const ready = new Promise((r) => (release = r));
+    bodies.push(release);
+    pending[i].resolve({
+      status: 200,
+      headers: new Headers({ 'x-oss-request-id': `RID-${i}`, 'content-length': String(body.length) }),
+      arrayBuffer: () => ready.then(() => body.buffer),
+    });
+    await new Promise((r) => setImmediate(r));
+  }
+  // The bodies arrive in the opposite order of the answers.
+  for (const release of bodies.reverse()) release();
+  const got = await Promise.all(calls);
+  assert.deepEqual(got, Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? 'error NetworkError' : `RID-${i}`)));
+  // And the client keeps working afterwards.
+  const { fetch: f2 } = recording([{ body: LOCATION, headers: { 'x-oss-request-id': 'RID-after' } }]);
+  const again = new ReplicationClient({ ...base, fetch: f2 });
+  assert.equal((await again.getBucketReplicationLocation()).requestId, 'RID-after');
+});
