@@ -78,6 +78,20 @@ extern "C" {
     fn headers(this: &Answer) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = arrayBuffer)]
     fn array_buffer(this: &Answer) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn body(this: &Answer) -> Result<JsValue, JsValue>;
+
+    /// A body without a declared length: its stream, the stream's reader, and
+    /// what `read()` resolves to (a `ReadableStream` of any realm, or alike).
+    type Stream;
+    #[wasm_bindgen(method, catch, js_name = getReader)]
+    fn get_reader(this: &Stream) -> Result<Stream, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn read(this: &Stream) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn done(this: &Stream) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn value(this: &Stream) -> Result<JsValue, JsValue>;
 
     /// A `Headers`, or anything with a `get(name)`.
     type Received;
@@ -363,44 +377,37 @@ impl FetchTransport {
     /// the stream reader, stopping at the cap.
     async fn read_body(&self, resp: &Answer, plan: BodyPlan) -> Result<Vec<u8>, BodyError> {
         let stream = match plan {
-            BodyPlan::Whole => JsValue::UNDEFINED,
-            BodyPlan::Chunked => get(resp, "body"),
+            BodyPlan::Whole => None,
+            BodyPlan::Chunked => resp.body().ok().filter(|s| !is_nullish(s)),
         };
-        if is_nullish(&stream) {
+        let Some(stream) = stream else {
             // Also without a stream (empty body, or a minimal fetch polyfill).
-            match resp.array_buffer() {
-                Ok(promise) => {
-                    let buf = await_value(promise).await.map_err(BodyError::Js)?;
-                    let bytes = Uint8Array::new(&buf);
-                    self.limit().check(bytes.length() as usize)?;
-                    return Ok(bytes.to_vec());
-                }
-                Err(e) if get(resp, "arrayBuffer").is_function() => return Err(BodyError::Js(e)),
-                // A Response-like object with only `text()`, or nothing to read.
-                Err(_) => {}
-            }
-            if get(resp, "text").is_function() {
-                let text = await_value(call(resp, "text").map_err(BodyError::Js)?)
-                    .await
-                    .map_err(BodyError::Js)?;
-                return self.capped(text.as_string().unwrap_or_default().into_bytes());
-            }
-            return Ok(Vec::new());
-        }
+            return self.read_whole(resp).await;
+        };
         // A Response-like object whose `body` is the text itself.
         if let Some(text) = stream.as_string() {
             return self.capped(text.into_bytes());
         }
-        let reader = call(&stream, "getReader").map_err(BodyError::Js)?;
+        let reader = stream
+            .unchecked_into::<Stream>()
+            .get_reader()
+            .map_err(BodyError::Js)?;
         let mut body = Vec::new();
         loop {
-            let chunk = await_value(call(&reader, "read").map_err(BodyError::Js)?)
+            let chunk = await_value(reader.read().map_err(BodyError::Js)?)
                 .await
-                .map_err(BodyError::Js)?;
-            if get(&chunk, "done").as_bool().unwrap_or(true) {
+                .map_err(BodyError::Js)?
+                .unchecked_into::<Stream>();
+            if chunk.done().ok().and_then(|d| d.as_bool()).unwrap_or(true) {
                 return Ok(body);
             }
-            let bytes = Uint8Array::new(&get(&chunk, "value"));
+            let value = chunk.value().unwrap_or(JsValue::UNDEFINED);
+            // A chunk of this realm is read in place; anything else (another
+            // realm's view, an ArrayBuffer) through a Uint8Array over it.
+            let bytes = match value.dyn_into::<Uint8Array>() {
+                Ok(bytes) => bytes,
+                Err(value) => Uint8Array::new(&value),
+            };
             let len = bytes.length() as usize;
             if let Err(e) = self.limit().check(body.len() + len) {
                 let _ = call(&reader, "cancel");
@@ -410,6 +417,28 @@ impl FetchTransport {
             body.resize(start + len, 0);
             bytes.copy_to(&mut body[start..]);
         }
+    }
+
+    /// The body in one step: `arrayBuffer()`, else `text()`, else empty.
+    async fn read_whole(&self, resp: &Answer) -> Result<Vec<u8>, BodyError> {
+        match resp.array_buffer() {
+            Ok(promise) => {
+                let buf = await_value(promise).await.map_err(BodyError::Js)?;
+                let bytes = Uint8Array::new(&buf);
+                self.limit().check(bytes.length() as usize)?;
+                return Ok(bytes.to_vec());
+            }
+            Err(e) if get(resp, "arrayBuffer").is_function() => return Err(BodyError::Js(e)),
+            // A Response-like object with only `text()`, or nothing to read.
+            Err(_) => {}
+        }
+        if get(resp, "text").is_function() {
+            let text = await_value(call(resp, "text").map_err(BodyError::Js)?)
+                .await
+                .map_err(BodyError::Js)?;
+            return self.capped(text.as_string().unwrap_or_default().into_bytes());
+        }
+        Ok(Vec::new())
     }
 }
 

@@ -200,3 +200,27 @@ test('concurrent calls whose answers settle in any order each get their own answ
   const again = new ReplicationClient({ ...base, fetch: f2 });
   assert.equal((await again.getBucketReplicationLocation()).requestId, 'RID-after');
 });
+
+test('a body without a length is read from any reader: foreign-realm chunks, ArrayBuffer chunks, empty chunks', async () => {
+  const { default: vm } = await import('node:vm');
+  const realm = vm.createContext({});
+  const bytes = new TextEncoder().encode(LOCATION);
+  const third = Math.floor(bytes.length / 3);
+  const chunks = [
+    vm.runInContext('(b) => new Uint8Array(b)', realm)([...bytes.subarray(0, third)]), // another realm's view
+    new Uint8Array(0),
+    bytes.slice(third, 2 * third).buffer, // an ArrayBuffer
+    bytes.subarray(2 * third), // a view into a larger buffer
+  ];
+  const fetch = async () => {
+    let i = 0;
+    return {
+      status: 200,
+      headers: new Headers({ 'x-oss-request-id': 'RID-S' }),
+      body: { getReader: () => ({ read: async () => (i < chunks.length ? { done: false, value: chunks[i++] } : { done: true }), cancel() {} }) },
+    };
+  };
+  const client = new ReplicationClient({ ...base, retryMax: 0, fetch });
+  const r = await client.getBucketReplicationLocation();
+  assert.deepEqual([r.locations, r.requestId], [['oss-cn-beijing'], 'RID-S']);
+});
