@@ -184,9 +184,3 @@ pub(crate) fn sort_small<T: PartialOrd>(items: &mut [T]) {
         }
     }
 }
-
-/// Sorts name/value pairs. Every canonical list goes through this one
-/// function so the wasm carries a single copy of the sort.
-pub(crate) fn sort_pairs(pairs: &mut [(String, String)]) {
-    pairs.sort_unstable();
-}

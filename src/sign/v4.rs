@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::encode::{hex, hex_into, uri_encode_into, uri_encoded};
 use super::{
     RequestParts, Signed, SigningParams, add_missing, add_security_token, header, picked_headers,
-    sort_pairs, sort_small,
+    sort_small,
 };
 use crate::credentials::Credentials;
 
@@ -74,7 +74,7 @@ pub fn effective_additional_headers(
         .map(|n| (n.trim().to_ascii_lowercase(), String::new()))
         .filter(|(n, _)| !is_default_signed(n) && header(headers, n).is_some())
         .collect();
-    sort_pairs(&mut names);
+    sort_small(&mut names);
     names.dedup();
     names.into_iter().map(|(n, _)| n).collect()
 }
