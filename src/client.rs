@@ -536,16 +536,16 @@ pub fn service_error(resp: &HttpResponse) -> Error {
         Some(code) => {
             let message = parsed
                 .message
-                .unwrap_or_else(|| format!("HTTP {}", resp.status));
+                .unwrap_or_else(|| format!("HTTP {}", u32::from(resp.status)));
             (code, message)
         }
         None => {
             let message = if resp.body.iter().all(u8::is_ascii_whitespace) {
-                format!("HTTP {} with an empty body", resp.status)
+                format!("HTTP {} with an empty body", u32::from(resp.status))
             } else {
                 format!(
                     "HTTP {} with a body that is not an OSS error (a proxy or gateway answered?): \"{}\"",
-                    resp.status,
+                    u32::from(resp.status),
                     excerpt(&resp.body)
                 )
             };

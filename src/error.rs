@@ -269,7 +269,8 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.0.code, self.0.message)?;
         if let Some(s) = &self.0.service {
-            write!(f, " (status {}", s.status)?;
+            // As u32, like every status formatted: one integer formatter in the wasm.
+            write!(f, " (status {}", u32::from(s.status))?;
             if let Some(id) = &s.request_id {
                 write!(f, ", request id {id}")?;
             }

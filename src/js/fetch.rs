@@ -17,6 +17,7 @@ use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::error::js_message;
+use super::header_object::HeaderObject;
 use super::settle::{Settled, settle};
 use crate::answer::{BodyLimit, BodyPlan, headers_to_read};
 use crate::client::{HttpRequest, HttpResponse, LocalFuture, Transport};
@@ -49,23 +50,9 @@ extern "C" {
     #[wasm_bindgen(method, setter)]
     fn set_method(this: &Init, value: &JsValue);
     #[wasm_bindgen(method, setter)]
-    fn set_headers(this: &Init, value: &SentHeaders);
+    fn set_headers(this: &Init, value: &HeaderObject);
     #[wasm_bindgen(method, setter)]
     fn set_signal(this: &Init, value: &JsValue);
-
-    /// The headers of a request, a plain object made here: a setter for each
-    /// name every request sends (`out["x-oss-date"] = v` in the glue).
-    type SentHeaders;
-    #[wasm_bindgen(method, setter)]
-    fn set_authorization(this: &SentHeaders, value: &JsValue);
-    #[wasm_bindgen(method, setter = "x-oss-date")]
-    fn set_x_oss_date(this: &SentHeaders, value: &JsValue);
-    #[wasm_bindgen(method, setter = "x-oss-content-sha256")]
-    fn set_x_oss_content_sha256(this: &SentHeaders, value: &JsValue);
-    #[wasm_bindgen(method, setter = "x-oss-security-token")]
-    fn set_x_oss_security_token(this: &SentHeaders, value: &JsValue);
-    #[wasm_bindgen(method, indexing_setter)]
-    fn set_other(this: &SentHeaders, name: &JsValue, value: &JsValue);
 
     /// What a fetch resolved to: a `Response`, or a Response-like object from a
     /// custom fetch, of any realm. Its getters and methods are the caller's
@@ -287,16 +274,10 @@ impl FetchTransport {
 
     /// The `init` of `request`'s fetch: method, headers, body, signal.
     fn init(&self, request: &HttpRequest, signal: &JsValue) -> Init {
-        let headers = Object::new().unchecked_into::<SentHeaders>();
+        let headers = HeaderObject::new();
         for (k, v) in &request.headers {
             let (name, value) = self.strings.get(k, v);
-            match k.as_str() {
-                "authorization" => headers.set_authorization(&value),
-                "x-oss-date" => headers.set_x_oss_date(&value),
-                "x-oss-content-sha256" => headers.set_x_oss_content_sha256(&value),
-                "x-oss-security-token" => headers.set_x_oss_security_token(&value),
-                _ => headers.set_other(&name, &value),
-            }
+            headers.set(k, &value, || name);
         }
         let init = Object::new().unchecked_into::<Init>();
         init.set_method(&self.strings.get(":method", request.method).1);

@@ -6,6 +6,7 @@ mod client;
 mod convert;
 mod error;
 mod fetch;
+mod header_object;
 mod insight;
 mod policies;
 mod settle;

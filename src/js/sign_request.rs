@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::Reader;
 use super::error::to_js;
+use super::header_object::HeaderObject;
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::sign::SignatureVersion;
@@ -109,19 +110,6 @@ extern "C" {
     fn subresources(this: &Props) -> JsValue;
     #[wasm_bindgen(method, getter = additionalHeaders)]
     fn additional_headers(this: &Props) -> JsValue;
-
-    #[wasm_bindgen(method, setter = "x-oss-date")]
-    fn set_x_oss_date(this: &Props, value: &JsValue);
-    #[wasm_bindgen(method, setter = "x-oss-content-sha256")]
-    fn set_x_oss_content_sha256(this: &Props, value: &JsValue);
-    #[wasm_bindgen(method, setter = "x-oss-security-token")]
-    fn set_x_oss_security_token(this: &Props, value: &JsValue);
-    #[wasm_bindgen(method, setter)]
-    fn set_authorization(this: &Props, value: &JsValue);
-
-    /// `out[name] = value`, for `content-md5` (the one other name signing adds).
-    #[wasm_bindgen(method, indexing_setter)]
-    fn set_other(this: &Props, name: &JsValue, value: &JsValue);
 }
 
 /// `obj.<name>` as a plain function, for [`Reader::raw_with`].
@@ -279,19 +267,11 @@ fn headers_to_js(signed: &[(String, String)], given: usize, signer: &CachedSigne
         }
         return Object::from_entries(&entries).map_or(JsValue::UNDEFINED, Into::into);
     }
-    let out: JsValue = Object::new().into();
-    let props = out.unchecked_ref::<Props>();
+    let out = HeaderObject::new();
     for (i, (k, v)) in signed.iter().enumerate() {
-        let v = value(i, k, v);
-        match k.as_str() {
-            "x-oss-date" => props.set_x_oss_date(&v),
-            "x-oss-content-sha256" => props.set_x_oss_content_sha256(&v),
-            "x-oss-security-token" => props.set_x_oss_security_token(&v),
-            "authorization" => props.set_authorization(&v),
-            _ => props.set_other(&JsValue::from_str(k), &v),
-        }
+        out.set(k, &value(i, k, v), || JsValue::from_str(k));
     }
-    out
+    out.into()
 }
 
 /// Signs a request without sending it: returns every header to send (the given
