@@ -104,6 +104,22 @@ export class CopyView {
     return rules;
   }
 
+  /** The rules to apply, or null after showing why there is nothing to apply. */
+  #rulesToApply(haveTargets) {
+    let rules;
+    try {
+      rules = this.#parse();
+    } catch (e) {
+      showMessage(this.errorBox, 'Cannot apply', e.message);
+      return null;
+    }
+    if (!haveTargets || rules.length === 0) {
+      showMessage(this.errorBox, 'Nothing to apply', haveTargets ? 'The JSON holds no rules: export a bucket with rules first.' : 'Name at least one target bucket.');
+      return null;
+    }
+    return rules;
+  }
+
   /** The targets: `name` or `name:oss-region`, separated by commas, spaces or new lines. */
   #targets() {
     return parseBucketList($('apply-bucket').value, regionId($('apply-region').value.trim() || session.settings.region));
@@ -119,17 +135,8 @@ export class CopyView {
     $('apply-confirm').hidden = true;
     const box = clear($('apply-diff'));
     const targets = this.#targets();
-    let rules;
-    try {
-      rules = this.#parse();
-    } catch (e) {
-      showMessage(this.errorBox, 'Cannot apply', e.message);
-      return;
-    }
-    if (targets.length === 0 || rules.length === 0) {
-      showMessage(this.errorBox, 'Nothing to apply', targets.length === 0 ? 'Name at least one target bucket.' : 'The JSON holds no rules: export a bucket with rules first.');
-      return;
-    }
+    const rules = this.#rulesToApply(targets.length > 0);
+    if (!rules) return;
     const button = $('apply-btn');
     button.disabled = true;
     setText($('apply-diff-status'), `Reading ${targets.length === 1 ? targets[0].name : `${targets.length} buckets`}…`);
@@ -191,23 +198,14 @@ export class CopyView {
   /** Apply, step 2 (after the diff): every rule to every target. */
   async confirm() {
     $('apply-confirm').hidden = true;
+    hideError(this.errorBox);
     const results = clear($('apply-results'));
-    for (const t of this.#targets()) await this.#applyTo(t.name, t.region, results);
+    const rules = this.#rulesToApply(true);
+    if (!rules) return;
+    for (const t of this.#targets()) await this.#applyTo(t.name, t.region, rules, results);
   }
 
-  async #applyTo(bucket, region, results) {
-    hideError(this.errorBox);
-    let rules;
-    try {
-      rules = this.#parse();
-    } catch (e) {
-      showMessage(this.errorBox, 'Cannot apply', e.message);
-      return;
-    }
-    if (rules.length === 0) {
-      showMessage(this.errorBox, 'Nothing to apply', 'The JSON holds no rules: export a bucket with rules first.');
-      return;
-    }
+  async #applyTo(bucket, region, rules, results) {
     let client;
     try {
       client = clientFor(bucket, region);
