@@ -184,14 +184,20 @@ impl Client {
     }
 
     fn now(&self) -> SigningTime {
-        SigningTime::from_epoch_millis(self.transport.now_millis() + self.clock_offset_ms.get())
+        self.corrected(self.transport.now_millis())
+    }
+
+    /// The local clock reading `local_ms` on the server's clock (after a skew correction).
+    fn corrected(&self, local_ms: f64) -> SigningTime {
+        SigningTime::from_epoch_millis(local_ms + self.clock_offset_ms.get())
     }
 
     fn needs_refresh(&self) -> bool {
+        let local = self.transport.now_millis();
         refresh::due(
             &self.credentials.borrow(),
-            self.now(),
-            self.transport.now_millis(),
+            self.corrected(local),
+            local,
             self.config.refresh_interval_ms,
         )
     }

@@ -151,18 +151,13 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| Error::invalid(format!("{}.{key} is required", self.path)))
     }
 
-    /// [`Reader::number_of`] of the value `get` reads: a number is taken in
-    /// one crossing, without asking first whether it is undefined.
+    /// [`Reader::number_of`] of the value `get` reads.
     pub(crate) fn number_with(
         &self,
         key: &str,
         get: fn(&JsValue) -> JsValue,
     ) -> Result<Option<f64>, Error> {
-        let v = get(self.value);
-        if v.as_f64().is_some() || !v.is_undefined() {
-            self.seen.set(self.seen.get() + 1);
-        }
-        self.number_of(key, &v)
+        self.number_of(key, &self.raw_with(get))
     }
 
     fn present(&self, key: &str) -> Option<JsValue> {

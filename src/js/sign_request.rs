@@ -78,10 +78,10 @@ struct CachedSigner {
 
 #[wasm_bindgen]
 extern "C" {
-    /// The objects `signRequest` reads and the one it returns, accessed through
-    /// one imported getter or setter per property (`obj.method`,
-    /// `out["x-oss-date"] = v` in the glue): no property name crosses the
-    /// boundary, and each access site keeps its own inline cache.
+    /// The objects `signRequest` reads, accessed through one imported getter
+    /// per property (`obj.method` in the glue): no property name crosses the
+    /// boundary, and each access site keeps its own inline cache. (The result
+    /// is a [`HeaderObject`].)
     type Props;
 
     #[wasm_bindgen(method, getter)]
